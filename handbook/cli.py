@@ -1,0 +1,226 @@
+"""Command line -> one of the build stages; HandbookError -> exit 1, usage error -> exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from . import __version__
+from .errors import HandbookError, UsageError, summary
+from .log import counter, logger, setup
+from .paths import DEFAULT_DATA, DEFAULT_OUT, Paths
+
+COMMANDS = ("all", "validate", "html", "pdf", "i18n", "diff", "serve", "bench", "schema")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
+                        help="handbook data folder (default: data)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                        help="published site folder (default: _build/site)")
+    parser.add_argument("-l", "--language", action="append", dest="languages", metavar="LANG",
+                        help="build only this language (repeatable), e.g. -l zh_CN -l en")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more output")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def _pdf_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--audience", action="append", metavar="ID",
+                        help="onboarding manual only for this audience (repeatable)")
+    parser.add_argument("--paper", choices=("A4", "A5", "Letter"), default=None,
+                        help="paper size (default: the VI grid's, else A4)")
+    parser.add_argument("--bleed", type=float, default=0.0, metavar="MM",
+                        help="bleed in millimetres (default 0)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="handbook",
+        description="Build a service-standards and corporate-identity handbook from YAML.",
+    )
+    parser.add_argument("--version", action="version", version=f"handbook {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("all", help="validate, build HTML and PDF for every language (default)")
+    _common(p)
+    _pdf_options(p)
+    p.add_argument("--versions", action="store_true",
+                   help="also rebuild every tagged edition from git history")
+    p.add_argument("--tag-pattern", default="handbook-*", metavar="GLOB",
+                   help="git tags naming editions (default: handbook-*)")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF stage")
+
+    p = sub.add_parser("validate", help="check the data folder and report every problem")
+    _common(p)
+
+    p = sub.add_parser("html", help="build the intranet site")
+    _common(p)
+
+    p = sub.add_parser("pdf", help="build the printable handbook and onboarding manuals")
+    _common(p)
+    _pdf_options(p)
+
+    p = sub.add_parser("i18n", help="translation catalogs: extract, update, stats, add")
+    _common(p)
+    p.add_argument("action", choices=("extract", "update", "stats", "add"))
+    p.add_argument("lang", nargs="?", help="language for 'add' (e.g. ja or zh_TW)")
+    p.add_argument("--check", type=int, default=None, metavar="PERCENT",
+                   help="stats: exit 1 when a language is below PERCENT translated")
+
+    p = sub.add_parser("diff", help="what changed between two editions, rule by rule")
+    _common(p)
+    p.add_argument("old", help="git ref or data folder of the older edition")
+    p.add_argument("new", nargs="?", default=None,
+                   help="git ref or data folder of the newer edition (default: --data)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("serve", help="serve the site and rebuild when data or themes change")
+    _common(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+
+    p = sub.add_parser("bench", help="time the build stages and print a table")
+    _common(p)
+    p.add_argument("--runs", type=int, default=1, help="repeat each measurement (median)")
+    p.add_argument("--skip-scaled", action="store_true", help="skip the ×10 handbook")
+
+    p = sub.add_parser("schema", help="print or write the JSON Schema of the data files")
+    _common(p)
+    p.add_argument("--kind", choices=("handbook", "section"), default="section")
+    p.add_argument("--write", type=Path, default=None, metavar="DIR",
+                   help="write handbook.schema.json and section.schema.json into DIR")
+    return parser
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import load_handbook
+
+    handbook, report = load_handbook(args.data, strict=args.strict)
+    for problem in report.problems:
+        logger.warning("%s", problem)
+    rules = sum(len(g.rules) for s in handbook.sections for g in s.groups)
+    phrases = sum(len(g.phrases) for s in handbook.sections for g in s.phrase_groups)
+    logger.info("validated %s: %d sections, %d rules, %d phrases, %d warnings",
+                args.data, len(handbook.sections), rules, phrases, len(report.warnings))
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import dump, json_schema, write_schemas
+
+    if args.write:
+        for path in write_schemas(args.write):
+            logger.info("wrote %s", path)
+    else:
+        sys.stdout.write(dump(json_schema(args.kind)))
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .pipeline import BuildOptions, build
+
+    options = BuildOptions(
+        paths=Paths(args.data, args.out),
+        languages=args.languages,
+        html=args.command in ("all", "html"),
+        pdf=args.command == "pdf" or (args.command == "all" and not args.no_pdf),
+        strict=args.strict,
+        audiences=getattr(args, "audience", None),
+        paper=getattr(args, "paper", None),
+        bleed=getattr(args, "bleed", 0.0),
+        all_versions=getattr(args, "versions", False),
+        tag_pattern=getattr(args, "tag_pattern", "handbook-*"),
+    )
+    build(options)
+    return 0
+
+
+def _cmd_i18n(args: argparse.Namespace) -> int:
+    from .i18n import run_command
+
+    return run_command(args.action, Paths(args.data, args.out), args.lang, args.languages,
+                       args.check)
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import run_command
+
+    return run_command(args.old, args.new, args.data, args.format)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(Paths(args.data, args.out), args.languages, args.host, args.port)
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run_bench
+
+    return run_bench(Paths(args.data, args.out), args.runs, args.skip_scaled)
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": _cmd_validate,
+    "schema": _cmd_schema,
+    "all": _cmd_build,
+    "html": _cmd_build,
+    "pdf": _cmd_build,
+    "i18n": _cmd_i18n,
+    "diff": _cmd_diff,
+    "serve": _cmd_serve,
+    "bench": _cmd_bench,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(arg in COMMANDS for arg in argv) and not {"-h", "--help", "--version"} & set(argv):
+        argv.insert(0, "all")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage error
+        return int(exc.code or 0)
+    setup(-1 if args.quiet else args.verbose)
+    start = time.perf_counter()
+    try:
+        if not args.data.is_dir():
+            raise UsageError(f"data folder {args.data} not found: expected a folder with "
+                             "handbook.yaml (use --data DIR)")
+        code = HANDLERS[args.command](args)
+        if args.strict and counter.warnings:
+            logger.error("--strict: %d warning%s treated as errors", counter.warnings,
+                         "s" if counter.warnings != 1 else "")
+            return 1
+        return code
+    except UsageError as exc:
+        logger.error("error: %s", exc)
+        return 2
+    except HandbookError as exc:
+        for problem in exc.problems:
+            logger.error("%s", problem)
+        logger.error("%s", exc if exc.problems else f"error: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        logger.error("interrupted")
+        return 130
+    except Exception as exc:  # a bug: keep the traceback for the report, not the screen
+        with tempfile.NamedTemporaryFile("w", prefix="handbook-crash-", suffix=".txt",
+                                         delete=False) as fh:
+            traceback.print_exc(file=fh)
+        logger.error("internal error: %s: %s (traceback saved to %s; please report it)",
+                     type(exc).__name__, exc, fh.name)
+        return 1
+    finally:
+        logger.debug("finished in %.1f s", time.perf_counter() - start)
+
+
+__all__ = ["main", "summary"]

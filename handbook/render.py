@@ -12,16 +12,19 @@ import datetime as _dt
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from pydantic import BaseModel
 
-from .i18n import Message, TStr
-from .model import applies_to
+from .colors import contrast_ratio, passes_aa
+from .i18n import TStr
+from .model import Section, applies_to
+
+if TYPE_CHECKING:
+    from .validate import Handbook
 
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -106,15 +109,88 @@ def view(value: Any) -> Any:
     return value
 
 
-@dataclass
-class SiteContext:
-    """Everything the templates of one language need besides the model."""
+class Renderer:
+    """Turns one language's translated handbook into the files of a Sphinx project."""
 
-    lang: str
-    source_lang: str
-    labels: Callable[[str], str]
-    audience: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    def __init__(self, handbook: Handbook, lang: str, labels: dict[str, str],
+                 template_dirs: list[Path]) -> None:
+        self.handbook = handbook
+        self.lang = lang
+        self.labels = labels
+        self.env = make_env(template_dirs)
+        self.audience: str | None = None
+        self.env.tests["applies"] = lambda item: applies_to(item.audience_ids, self.audience)
+        meta = handbook.meta
+        self.owner_names = {o.id: view(o.name) for o in meta.owners}
+        self.audience_names = {a.id: view(a.name) for a in meta.audiences}
+        self.globals: dict[str, Any] = {
+            "_": self.gettext,
+            "hb": view(meta),
+            "sections": [view(s) for s in handbook.sections],
+            "audiences": [view(a) for a in meta.audiences],
+            "lang": lang,
+            "owner_name": lambda oid: self.owner_names.get(oid, rst_escape(oid)),
+            "audience_names": self.audience_list,
+            "refs": lambda ids: Rst(", ".join(f":ref:`{i} <{i.lower()}>`" for i in ids)),
+            "contrast": _contrast,
+            "asset": lambda rel: Rst("/_assets/" + rel.removeprefix("assets/")),
+            "alt": lambda text: Rst(" ".join(str(text).split())),
+            "script_names": {"latin": "Latin", "hans": "Simplified Chinese",
+                             "hant": "Traditional Chinese"},
+            "audience_items": self.audience_items,
+            "has_changes": False,
+            "pdf_name": None,
+            "mission": None,
+        }
+
+    def gettext(self, msgid: str) -> Rst:
+        """A theme label in this language, escaped like any other text."""
+        return rst_escape(self.labels.get(msgid, msgid))
+
+    def audience_list(self, ids: list[str]) -> Rst:
+        return Rst(", ".join(self.audience_names.get(i, rst_escape(i)) for i in ids))
+
+    def audience_items(self, section: Section) -> list[View]:
+        """Rules, phrases and cases of a section that apply to the current audience."""
+        out: list[View] = []
+        if not applies_to(section.audiences, self.audience):
+            return out
+        for group in section.groups:
+            out += [view(r) for r in group.rules if applies_to(r.audiences, self.audience)]
+        for pgroup in section.phrase_groups:
+            out += [view(p) for p in pgroup.phrases if applies_to(p.audiences, self.audience)]
+        return out
+
+    def page(self, template: str, audience: str | None = None, **context: Any) -> str:
+        self.audience = audience
+        return self.env.get_template(template).render({**self.globals, **context})
+
+    def site_pages(self, extra: dict[str, Any] | None = None) -> dict[str, str]:
+        """docname.rst -> reST of every page of the intranet site."""
+        extra = extra or {}
+        mission = None
+        for section in self.handbook.sections:
+            for group in section.groups:
+                if group.id == "mission" and (group.intro or group.rules):
+                    first = group.rules[0] if group.rules else None
+                    mission = {"title": view(group.title),
+                               "text": view(first.text if first else group.intro)}
+        pages = {"index.rst": self.page("index.rst.j2", mission=mission, **extra)}
+        for section in self.handbook.sections:
+            pages[f"{section.id}.rst"] = self.page("section.rst.j2", section=view(section))
+        for aud in self.handbook.meta.audiences:
+            pages[f"for-{aud.id}.rst"] = self.page("audience.rst.j2", audience=aud.id,
+                                                  aud=view(aud))
+        return pages
+
+
+def _contrast(fg: str, bg: str) -> Rst:
+    ratio = contrast_ratio(fg, bg)
+    return Rst(f"{ratio:.1f}:1 {'AA' if passes_aa(ratio) else '✗'}")
+
+
+def digest(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def make_env(template_dirs: list[Path]) -> jinja2.Environment:
@@ -123,11 +199,9 @@ def make_env(template_dirs: list[Path]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # output is reST; every reachable string is pre-escaped (see View)
         keep_trailing_newline=True,
-        trim_blocks=True,
+        trim_blocks=False,
         lstrip_blocks=True,
     )
-    env.filters["rst"] = rst_escape
-    env.filters["anchor"] = anchor
     env.filters["heading"] = _heading
     env.filters["block"] = _block
     return env
@@ -135,7 +209,7 @@ def make_env(template_dirs: list[Path]) -> jinja2.Environment:
 
 def _heading(text: str, char: str = "=") -> Rst:
     """Escaped title -> title with an underline long enough for wide CJK characters."""
-    title = str(text).replace("\n", " ")
+    title = " ".join(str(text).split())
     width = sum(2 if ord(c) > 0x2E80 else 1 for c in title) + 2
     return Rst(f"{title}\n{char * width}")
 
@@ -146,9 +220,9 @@ def _block(text: str, indent: int) -> Rst:
     return Rst("\n".join(pad + line if line else "" for line in str(text).splitlines()))
 
 
-def write_if_changed(path: Path, content: str) -> bool:
+def write_if_changed(path: Path, content: str | bytes) -> bool:
     """Write a file only when its content differs, so Sphinx rereads only what changed."""
-    data = content.encode("utf-8")
+    data = content.encode("utf-8") if isinstance(content, str) else content
     if path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -156,26 +230,16 @@ def write_if_changed(path: Path, content: str) -> bool:
     return True
 
 
-def sync_tree(root: Path, files: dict[str, str], keep: Iterable[str] = ()) -> list[str]:
-    """Make root hold exactly files (relative path -> text); return the removed paths."""
-    changed = [rel for rel, text in files.items() if write_if_changed(root / rel, text)]
-    keep_set = set(keep) | set(files)
+def sync_tree(root: Path, files: dict[str, str | bytes]) -> tuple[list[str], list[str]]:
+    """Make root hold exactly files (relative path -> content); return (changed, removed)."""
+    changed = [rel for rel, content in files.items() if write_if_changed(root / rel, content)]
     removed = []
     if root.is_dir():
-        for path in sorted(root.rglob("*")):
+        for path in sorted(root.rglob("*"), reverse=True):
             rel = path.relative_to(root).as_posix()
-            if path.is_file() and rel not in keep_set and not rel.startswith("_keep/"):
+            if path.is_file() and rel not in files:
                 path.unlink()
                 removed.append(rel)
-    del changed
-    return removed
-
-
-def digest(obj: Any) -> str:
-    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
-
-
-__all__ = [
-    "Message", "Rst", "SiteContext", "View", "anchor", "applies_to", "make_env", "rst_escape",
-    "sync_tree", "view", "write_if_changed",
-]
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return changed, removed

@@ -1,0 +1,107 @@
+"""VI typography -> font files: the bundled font wheel or the company's own, subset for the web."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Section
+
+_DEFAULTS = {
+    "latin": ("Source Sans 3", ["Kurinto Sans SC", "Arial", "sans-serif"]),
+    "hans": ("Kurinto Sans SC", ["Noto Sans CJK SC", "sans-serif"]),
+    "hant": ("Kurinto Sans TC", ["Noto Sans CJK TC", "sans-serif"]),
+}
+SCRIPTS = ("latin", "hans", "hant")
+
+
+def _wheel_fonts() -> dict[str, tuple[Path, Path]]:
+    """Family -> (regular, bold) files shipped by the weblate-fonts wheel."""
+    try:
+        import weblate_fonts
+    except ImportError:  # pragma: no cover - a declared dependency
+        return {}
+    root = Path(weblate_fonts.__file__).parent / "static" / "weblate_fonts"
+    kurinto = root / "kurinto" / "ttf"
+    source = root / "source-sans" / "ttf"
+    return {
+        "Kurinto Sans SC": (kurinto / "KurintoSansSC-Rg.ttf", kurinto / "KurintoSansSC-Bd.ttf"),
+        "Kurinto Sans TC": (kurinto / "KurintoSansTC-Rg.ttf", kurinto / "KurintoSansTC-Bd.ttf"),
+        "Kurinto Sans": (kurinto / "KurintoSans-Rg.ttf", kurinto / "KurintoSans-Bd.ttf"),
+        "Source Sans 3": (source / "SourceSans3-Regular.ttf", source / "SourceSans3-Bold.ttf"),
+    }
+
+
+@dataclass(frozen=True)
+class Face:
+    """One font family for one script, with the files that draw it (if we have them)."""
+
+    script: str
+    family: str
+    fallback: tuple[str, ...]
+    regular: Path | None
+    bold: Path | None
+
+    @property
+    def slug(self) -> str:
+        return self.family.lower().replace(" ", "-")
+
+    def stack(self, extra: tuple[str, ...] = ()) -> str:
+        names = [self.family, *extra, *self.fallback]
+        seen: list[str] = []
+        for name in names:
+            if name not in seen:
+                seen.append(name)
+        return ", ".join(n if n in ("sans-serif", "serif", "monospace") else f'"{n}"'
+                         for n in seen)
+
+
+def faces(sections: list[Section], data_dir: Path) -> dict[str, Face]:
+    """Script -> Face from the VI typography (defaults for scripts it does not name)."""
+    wheel = _wheel_fonts()
+    chosen: dict[str, Face] = {}
+    for section in sections:
+        for face in section.typography:
+            files = [data_dir / f for f in face.files]
+            regular = files[0] if files else wheel.get(face.family, (None, None))[0]
+            bold = files[1] if len(files) > 1 else (
+                None if files else wheel.get(face.family, (None, None))[1])
+            chosen.setdefault(face.script, Face(face.script, face.family, tuple(face.fallback),
+                                                regular, bold))
+    for script, (family, fallback) in _DEFAULTS.items():
+        if script not in chosen:
+            regular, bold = wheel.get(family, (None, None))
+            chosen[script] = Face(script, family, tuple(fallback), regular, bold)
+    return chosen
+
+
+def subset_woff2(source: Path, text: str, cache: Path) -> bytes:
+    """The glyphs of source needed for text, as WOFF2; cached by font and character set."""
+    chars = "".join(sorted(set(text) | set(" -0123456789")))
+    key = hashlib.sha256(source.read_bytes()[:4096] + str(source.stat().st_size).encode()
+                         + chars.encode("utf-8")).hexdigest()[:24]
+    cached = cache / f"{source.stem}-{key}.woff2"
+    if cached.is_file():
+        return cached.read_bytes()
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    font = subset.load_font(str(source), options, lazy=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    data = buffer.getvalue()
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(cached)
+    return data

@@ -1,0 +1,172 @@
+"""One build: validate -> translate -> Sphinx site and PDFs per language -> publish."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentError, Problem, Report, UsageError, sorted_problems, summary
+from .html import SiteInfo, build_site
+from .i18n import domains, load_catalog, release_ready, stats, theme_labels, translate
+from .log import logger, stage
+from .paths import Paths, theme_dir
+from .publish import Tree, current_release, publish, read_versions
+from .validate import Handbook, load_handbook
+
+
+@dataclass
+class BuildOptions:
+    paths: Paths
+    languages: list[str] | None = None
+    html: bool = True
+    pdf: bool = True
+    strict: bool = False
+    audiences: list[str] | None = None
+    paper: str | None = None
+    bleed: float = 0.0
+    all_versions: bool = False
+    tag_pattern: str = "handbook-*"
+    jobs: int = 1
+
+
+@dataclass
+class Prepared:
+    """A validated handbook with everything each language needs, checked before any build."""
+
+    handbook: Handbook
+    languages: list[str]
+    labels: dict[str, dict[str, str]]
+    translated: dict[str, Handbook]
+    listed: dict[str, bool]
+    template_dirs: list[Path]
+    theme_root: Path
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def prepare(data: Path, paths: Paths, languages: list[str] | None,
+            strict: bool = False) -> Prepared:
+    """Validate data and catalogs for the requested languages; raise on any content error."""
+    with stage("validating " + str(data)):
+        handbook, report = load_handbook(data, strict=strict)
+    known = handbook.languages
+    wanted = languages or known
+    unknown = [lang for lang in wanted if lang not in known]
+    if unknown:
+        raise UsageError(f"unknown language {', '.join(unknown)}: expected one of "
+                         f"{', '.join(known)} (handbook.yaml languages)")
+    root = theme_dir(handbook.meta.theme, data)
+    template_dirs = [root / "rst"]
+    if root.name != "handbook":
+        template_dirs.append(theme_dir("handbook", data) / "rst")
+    i18n_report = Report()
+    labels: dict[str, dict[str, str]] = {}
+    translated: dict[str, Handbook] = {}
+    listed: dict[str, bool] = {}
+    for lang in wanted:
+        labels[lang] = theme_labels([root], lang, i18n_report)
+        if lang == handbook.meta.source_language:
+            translated[lang] = translate(handbook, lang, None)
+            listed[lang] = True
+            continue
+        catalog = load_catalog(paths, lang, domains(handbook), i18n_report)
+        translated[lang] = translate(handbook, lang, catalog)
+        ready, percent = release_ready(handbook, stats(handbook, catalog, lang))
+        listed[lang] = ready
+        if not ready:
+            logger.warning("%s: %.1f%% of the required sections translated, release gate is "
+                           "%d%%: built for preview only, left out of the language switcher "
+                           "and the published PDFs", lang, percent,
+                           handbook.meta.release.threshold)
+    i18n_report.raise_if_errors("reading translations", strict=strict)
+    for problem in report.problems + i18n_report.problems:
+        logger.warning("%s", problem)
+    return Prepared(handbook, list(wanted), labels, translated, listed, template_dirs, root,
+                    report.problems + i18n_report.problems)
+
+
+def build(options: BuildOptions) -> list[Tree]:
+    """Build what options ask for from options.paths.data, publish it, return the trees."""
+    start = time.perf_counter()
+    paths = options.paths
+    if options.all_versions:
+        from .versions import build_all_versions
+
+        return build_all_versions(options)
+    prepared = prepare(paths.data, paths, options.languages, options.strict)
+    trees = build_prepared(prepared, options, paths)
+    meta = prepared.handbook.meta
+    published = publish(paths, trees, {meta.version: version_meta(prepared.handbook)},
+                        meta.source_language)
+    pages = sum(len(list(t.html.rglob("*.html"))) for t in trees if t.html)
+    pdfs = sum(len(list(t.pdf.glob("*.pdf"))) for t in trees if t.pdf)
+    logger.info("build succeeded: %s %s, %d language%s, %d HTML pages, %d PDFs in %.1f s -> %s",
+                meta.organisation.short_name or meta.organisation.name, meta.version,
+                len(trees), "s" if len(trees) != 1 else "", pages, pdfs,
+                time.perf_counter() - start, paths.out / meta.version)
+    del published
+    return trees
+
+
+def version_meta(handbook: Handbook) -> dict[str, Any]:
+    meta = handbook.meta
+    return {"effective": meta.effective.isoformat(), "title": str(meta.title)}
+
+
+def build_prepared(prepared: Prepared, options: BuildOptions, paths: Paths,
+                   site_versions: list[dict[str, Any]] | None = None,
+                   latest: str | None = None, extra: dict[str, Any] | None = None) -> list[Tree]:
+    """Build the HTML site and PDFs of every prepared language into the cache."""
+    handbook = prepared.handbook
+    version = handbook.meta.version
+    listed_langs = [lang for lang in handbook.languages
+                    if lang in prepared.listed and prepared.listed[lang]] or prepared.languages
+    if site_versions is None:
+        previous = read_versions(current_release(paths))
+        site_versions = _switcher_versions(previous, version)
+    latest = latest or (site_versions[0]["name"] if site_versions else version)
+    trees = []
+    problems: list[Problem] = []
+    for lang in prepared.languages:
+        cache = paths.cache(version, lang)
+        html_dir = pdf_dir = None
+        site = SiteInfo(version=version, lang=lang, languages=listed_langs,
+                        versions=site_versions, latest=latest,
+                        pdf="handbook.pdf" if options.pdf and prepared.listed[lang] else None,
+                        **(extra or {}))
+        if options.html:
+            with stage(f"building HTML ({lang}, {version})"):
+                html_dir, found = build_site(
+                    prepared.translated[lang], lang, prepared.labels[lang],
+                    prepared.template_dirs, prepared.theme_root, site, cache,
+                    paths.work / "fonts", options.jobs)
+            problems += found
+        if options.pdf:
+            from .pdf import build_pdfs
+
+            with stage(f"building PDF ({lang}, {version})"):
+                pdf_dir, found = build_pdfs(prepared, lang, options, cache, paths.work / "fonts")
+            problems += found
+        if not options.html:
+            html_dir = _published_html(paths, version, lang)
+        trees.append(Tree(version, lang, html_dir, pdf_dir, prepared.listed[lang]))
+    for problem in problems:
+        logger.warning("%s", problem)
+    if problems and options.strict:
+        raise ContentError(summary("build (--strict)", problems), sorted_problems(problems))
+    return trees
+
+
+def _published_html(paths: Paths, version: str, lang: str) -> Path | None:
+    """For a PDF-only build: keep the site that is already published for this language."""
+    cached = paths.cache(version, lang) / "html"
+    return cached if cached.is_dir() else None
+
+
+def _switcher_versions(previous: list[dict[str, Any]], version: str) -> list[dict[str, Any]]:
+    names = {v["name"] for v in previous} | {version}
+    from .publish import _version_key
+
+    ordered = sorted(names, key=_version_key, reverse=True)
+    return [{"name": n, "latest": i == 0} for i, n in enumerate(ordered)]

@@ -1,0 +1,174 @@
+"""Built trees -> a new release folder -> the published site, switched in one atomic step.
+
+``<out>`` is a symbolic link to ``<work>/releases/<id>/``. A build copies the previous
+release (hard links, so it is cheap), replaces only the trees it built, writes
+``versions.json`` and the redirects, then points ``<out>`` at the new release with
+``os.replace``. Readers see the old site or the new one, never a half-written one; a failed
+or killed build leaves the old release untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+from .log import logger
+from .paths import Paths
+
+KEEP_RELEASES = 3
+_SKIP = {".buildinfo", ".doctrees"}
+
+
+@dataclass(frozen=True)
+class Tree:
+    """One built language of one version, ready to publish."""
+
+    version: str
+    lang: str
+    html: Path | None
+    pdf: Path | None
+    listed: bool
+    """False for a language below its release gate: published for preview, not linked."""
+
+
+def current_release(paths: Paths) -> Path | None:
+    """The release folder the published site points at now, if any."""
+    if paths.out.is_symlink():
+        target = paths.out.resolve()
+        return target if target.is_dir() else None
+    return None
+
+
+def read_versions(release: Path | None) -> list[dict[str, Any]]:
+    if release is None or not (release / "versions.json").is_file():
+        return []
+    data = json.loads((release / "versions.json").read_text(encoding="utf-8"))
+    return list(data.get("versions", []))
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    """Copy a published tree with hard links (files are never modified in place)."""
+    for root, dirs, files in os.walk(src):
+        rel = Path(root).relative_to(src)
+        (dst / rel).mkdir(parents=True, exist_ok=True)
+        dirs.sort()
+        for name in sorted(files):
+            try:
+                os.link(Path(root) / name, dst / rel / name)
+            except OSError:
+                shutil.copy2(Path(root) / name, dst / rel / name)
+
+
+def _copy_tree(src: Path, dst: Path) -> None:
+    """Copy a build output (a real copy: Sphinx rewrites its files in place next time)."""
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n in _SKIP}
+
+    shutil.copytree(src, dst, ignore=ignore, dirs_exist_ok=True)
+
+
+def publish(paths: Paths, trees: list[Tree], versions_meta: dict[str, dict[str, Any]],
+            default_lang: str, keep: int = KEEP_RELEASES) -> Path:
+    """Make a new release from the previous one plus trees, and switch <out> to it."""
+    if paths.out.exists() and not paths.out.is_symlink():
+        if any(paths.out.iterdir()):
+            raise UsageError(f"{paths.out} is a folder that this tool did not publish; move it "
+                             "away or choose another --out")
+        paths.out.rmdir()
+    paths.releases.mkdir(parents=True, exist_ok=True)
+    previous = current_release(paths)
+    staging = paths.releases / f".staging-{os.getpid()}-{time.monotonic_ns()}"
+    if previous is not None:
+        _link_tree(previous, staging)
+    else:
+        staging.mkdir(parents=True)
+    for tree in trees:
+        target = staging / tree.version / tree.lang
+        if target.exists():
+            shutil.rmtree(target)
+        if tree.html is not None:
+            _copy_tree(tree.html, target)
+        if tree.pdf is not None and tree.listed:
+            _copy_tree(tree.pdf, target / "pdf")
+    versions = _merge_versions(read_versions(previous), trees, versions_meta)
+    _write_index(staging, versions, default_lang)
+    release = paths.releases / _release_name(paths)
+    staging.rename(release)
+    link = paths.out.parent / f".{paths.out.name}.link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(release, paths.out.parent), link)
+    os.replace(link, paths.out)
+    logger.info("published %s -> %s", paths.out, release.name)
+    _prune(paths, release, keep)
+    return release
+
+
+def _release_name(paths: Paths) -> str:
+    existing = [p.name for p in paths.releases.iterdir() if p.name.startswith("r")]
+    numbers = [int(n[1:7]) for n in existing if n[1:7].isdigit()]
+    return f"r{(max(numbers) + 1) if numbers else 1:06d}"
+
+
+def _merge_versions(old: list[dict[str, Any]], trees: list[Tree],
+                    meta: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    by_name = {v["name"]: v for v in old}
+    for tree in trees:
+        entry = by_name.setdefault(tree.version, {"name": tree.version, "languages": [],
+                                                  "preview": []})
+        entry.update({k: v for k, v in meta.get(tree.version, {}).items()})
+        listed = set(entry.get("languages", []))
+        preview = set(entry.get("preview", []))
+        (listed if tree.listed else preview).add(tree.lang)
+        (preview if tree.listed else listed).discard(tree.lang)
+        entry["languages"] = sorted(listed)
+        entry["preview"] = sorted(preview)
+    versions = sorted(by_name.values(), key=lambda v: _version_key(v["name"]), reverse=True)
+    for i, entry in enumerate(versions):
+        entry["latest"] = i == 0
+    return versions
+
+
+def _version_key(name: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in name.split("."))
+
+
+def _write_index(release: Path, versions: list[dict[str, Any]], default_lang: str) -> None:
+    (release / "versions.json").write_text(
+        json.dumps({"versions": versions}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if not versions:
+        return
+    latest = versions[0]
+    lang = default_lang if default_lang in latest["languages"] else \
+        (latest["languages"] or latest.get("preview") or [default_lang])[0]
+    target = f"{latest['name']}/{lang}/index.html"
+    (release / "index.html").write_text(_redirect(target), encoding="utf-8")
+    latest_link = release / "latest"
+    if latest_link.is_symlink() or latest_link.exists():
+        latest_link.unlink()
+    os.symlink(latest["name"], latest_link)
+
+
+def _redirect(target: str) -> str:
+    return (
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        f"<meta http-equiv=\"refresh\" content=\"0; url={target}\">"
+        f"<link rel=\"canonical\" href=\"{target}\"><title>Handbook</title></head>"
+        f"<body><p><a href=\"{target}\">{target}</a></p></body></html>\n"
+    )
+
+
+def _prune(paths: Paths, current: Path, keep: int) -> None:
+    releases = sorted(p for p in paths.releases.iterdir() if p.name.startswith("r"))
+    for old in releases[:-keep]:
+        if old != current:
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in paths.releases.glob(".staging-*"):
+        # a staging folder of a killed build; a running build's is younger than a minute
+        if time.time() - stale.stat().st_mtime > 60:
+            shutil.rmtree(stale, ignore_errors=True)

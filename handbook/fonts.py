@@ -94,11 +94,14 @@ def subset_woff2(source: Path, text: str, cache: Path) -> bytes:
     options.notdef_outline = True
     options.recalc_timestamp = False
     font = subset.load_font(str(source), options, lazy=True)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=chars)
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
+    try:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=chars)
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        subset.save_font(font, buffer, options)
+    finally:
+        font.close()
     data = buffer.getvalue()
     cache.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(".tmp")

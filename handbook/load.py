@@ -83,16 +83,19 @@ def load_yaml(path: Path, display: str, report: Report) -> Document | None:
     if size > MAX_BYTES:
         report.error(
             Location(display, 1, 1),
-            f"file too large: expected at most {MAX_BYTES // 1024} KiB, got {size // 1024} KiB",
+            f"file too large: expected at most {MAX_BYTES // 1024} KiB, "
+            f"got {-(-size // 1024)} KiB",
             "data.too-large",
         )
         return None
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        before = exc.object[: exc.start]
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", "replace")) + 1
         report.error(
-            Location(display, line, 1),
+            Location(display, before.count(b"\n") + 1, column),
             f"expected UTF-8 text, got byte 0x{exc.object[exc.start]:02x}",
             "data.encoding",
         )
@@ -108,7 +111,11 @@ def load_yaml(path: Path, display: str, report: Report) -> Document | None:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or "invalid YAML"
         if exc.context:
-            problem = f"{exc.context}: {problem}"
+            started = exc.context_mark
+            if started and mark and started.line != mark.line:  # say where the open item began
+                problem = f"{exc.context} started at line {started.line + 1}: {problem}"
+            else:
+                problem = f"{exc.context}: {problem}"
         report.error(Location(display, line, col), f"YAML syntax: {problem}", "data.yaml")
         return None
     except yaml.YAMLError as exc:  # a reader error (control characters) has no mark
@@ -160,6 +167,8 @@ class _Builder:
             )
         tag = getattr(event, "tag", None)
         if tag is not None:
+            if tag.startswith("tag:yaml.org,2002:"):  # show it as written: !!python/object
+                tag = "!!" + tag.removeprefix("tag:yaml.org,2002:")
             self._fail(
                 event, path, f"expected a plain value, got the tag {tag}; tags are not allowed",
                 "data.tag",

@@ -117,9 +117,9 @@ class Model(BaseModel):
 
 
 class Organisation(Model):
-    name: Name
+    name: Text
     """Full legal or trading name, printed on covers and in PDF metadata."""
-    short_name: Name | None = None
+    short_name: Text | None = None
     """Short name for running heads and the site header."""
     logo: AssetPath | None = None
     """Logo file under assets/ shown in the site header and on the PDF cover."""
@@ -381,10 +381,10 @@ class QuestionGroup(Model):
 
 
 class Scale(Model):
-    min: Int
-    """Lowest rating."""
-    max: Int
-    """Highest rating."""
+    min: Int = Field(ge=0, le=100)
+    """Lowest rating (0 to 100)."""
+    max: Int = Field(ge=0, le=100)
+    """Highest rating (0 to 100)."""
     min_label: Text
     """What the lowest rating means."""
     max_label: Text

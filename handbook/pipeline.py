@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,13 +141,13 @@ def build_prepared(prepared: Prepared, options: BuildOptions, paths: Paths,
                 html_dir, found = build_site(
                     prepared.translated[lang], lang, prepared.labels[lang],
                     prepared.template_dirs, prepared.theme_root, site, cache,
-                    paths.work / "fonts", options.jobs)
+                    font_cache(), options.jobs)
             problems += found
         if options.pdf:
             from .pdf import build_pdfs
 
             with stage(f"building PDF ({lang}, {version})"):
-                pdf_dir, found = build_pdfs(prepared, lang, options, cache, paths.work / "fonts")
+                pdf_dir, found = build_pdfs(prepared, lang, options, cache, font_cache())
             problems += found
         if not options.html:
             html_dir = _published_html(paths, version, lang)
@@ -156,6 +157,13 @@ def build_prepared(prepared: Prepared, options: BuildOptions, paths: Paths,
     if problems and options.strict:
         raise ContentError(summary("build (--strict)", problems), sorted_problems(problems))
     return trees
+
+
+def font_cache() -> Path:
+    """Subset fonts depend only on font and characters: one cache for every build."""
+    base = os.environ.get("HANDBOOK_CACHE") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    return root / "handbook" / "fonts" if not os.environ.get("HANDBOOK_CACHE") else root / "fonts"
 
 
 def _published_html(paths: Paths, version: str, lang: str) -> Path | None:

@@ -125,6 +125,7 @@ class Renderer:
         self.audience_names = {a.id: view(a.name) for a in meta.audiences}
         self.globals: dict[str, Any] = {
             "_": self.gettext,
+            "fmt": self.format_label,
             "hb": view(meta),
             "sections": [view(s) for s in handbook.sections],
             "audiences": [view(a) for a in meta.audiences],
@@ -146,6 +147,13 @@ class Renderer:
     def gettext(self, msgid: str) -> Rst:
         """A theme label in this language, escaped like any other text."""
         return rst_escape(self.labels.get(msgid, msgid))
+
+    def format_label(self, msgid: str, **values: str) -> Rst:
+        """A label with {placeholders} filled by already-escaped values."""
+        out = str(self.gettext(msgid))
+        for key, value in values.items():
+            out = out.replace(str(rst_escape("{" + key + "}")), str(value))
+        return Rst(out)
 
     def audience_list(self, ids: list[str]) -> Rst:
         return Rst(", ".join(self.audience_names.get(i, rst_escape(i)) for i in ids))

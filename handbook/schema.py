@@ -18,6 +18,7 @@ def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of handbook.yaml ("handbook") or a section file."""
     model, pattern = SCHEMAS[kind]
     schema = model.model_json_schema(mode="validation")
+    schema.pop("title", None)  # the class name; our title below says which file the schema is for
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"handbook-{kind}.schema.json",

@@ -28,6 +28,7 @@ _PATTERN_HINTS = {
     "^[A-Za-z0-9][A-Za-z0-9 -]{0,63}$": "a font family name of letters, digits, spaces, -",
     "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$": "an e-mail address",
 }
+_SLUG = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 _ASSET_HINT = "a file under assets/ (letters, digits, _ . / -; no '..', no URL)"
 
 
@@ -62,7 +63,12 @@ def load_handbook(data_dir: Path, strict: bool = False) -> tuple[Handbook, Repor
     docs: dict[str, Document] = {}
     if meta is not None and meta_doc is not None:
         docs["handbook"] = meta_doc
-        for index, section_id in enumerate(meta.sections):
+    if meta_doc is not None:
+        # Even when handbook.yaml has errors, check the section files it lists, so one run
+        # reports every problem; only the cross-checks need a valid handbook.yaml.
+        listed_ids = (list(enumerate(meta.sections)) if meta is not None
+                      else _listed_sections(meta_doc.data))
+        for index, section_id in listed_ids:
             path = data_dir / "sections" / f"{section_id}.yaml"
             if not path.is_file():
                 report.error(
@@ -82,6 +88,7 @@ def load_handbook(data_dir: Path, strict: bool = False) -> tuple[Handbook, Repor
                     )
                 docs[section.id] = doc
                 sections.append(section)
+    if meta is not None and meta_doc is not None:
         listed = set(meta.sections)
         for extra in sorted((data_dir / "sections").glob("*.yaml")):
             if extra.stem not in listed:
@@ -91,7 +98,8 @@ def load_handbook(data_dir: Path, strict: bool = False) -> tuple[Handbook, Repor
                     f"{[*meta.sections]}",
                     "data.unlisted",
                 )
-        _Checker(meta, sections, docs, data_dir, report).run()
+        complete = len(sections) == len(meta.sections)
+        _Checker(meta, sections, docs, data_dir, report, complete).run()
     report.raise_if_errors("validation", strict=strict)
     assert meta is not None
     handbook = Handbook(
@@ -102,6 +110,18 @@ def load_handbook(data_dir: Path, strict: bool = False) -> tuple[Handbook, Repor
         lines={key: {p: lc[0] for p, lc in doc.values.items()} for key, doc in docs.items()},
     )
     return handbook, report
+
+
+def _listed_sections(data: Any) -> list[tuple[int, str]]:
+    """(index, id) of the sections an invalid handbook.yaml lists, where the id is usable."""
+    listed = data.get("sections") if isinstance(data, dict) else None
+    if not isinstance(listed, list):
+        return []
+    usable: list[tuple[int, str]] = []
+    for index, item in enumerate(listed):
+        if isinstance(item, str) and _SLUG.fullmatch(item) and item not in dict(usable).values():
+            usable.append((index, item))
+    return usable
 
 
 def _display_root(data_dir: Path) -> str:
@@ -132,7 +152,7 @@ def _validate(doc: Document, model: type[BaseModel], report: Report) -> Any:
 def _report_schema_error(
     doc: Document, model: type[BaseModel], err: Any, report: Report
 ) -> None:
-    loc: KeyPath = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+    loc: KeyPath = tuple(err["loc"])  # the schema has no tagged unions: every part is a key
     kind = err["type"]
     got = describe(err.get("input"))
     ctx = err.get("ctx") or {}
@@ -240,9 +260,11 @@ class _Checker:
 
     def __init__(
         self, meta: HandbookMeta, sections: list[Section], docs: dict[str, Document],
-        data_dir: Path, report: Report,
+        data_dir: Path, report: Report, complete: bool = True,
     ) -> None:
         self.meta = meta
+        self.complete = complete
+        """Whether every listed section validated; if not, unknown IDs may live in the rest."""
         self.sections = sections
         self.docs = docs
         self.data_dir = data_dir
@@ -256,7 +278,8 @@ class _Checker:
         for section in self.sections:
             doc = self.docs[section.id]
             self._check_section(section, doc, ids)
-        self._check_see_also(ids)
+        if self.complete:
+            self._check_see_also(ids)
 
     def _error(self, doc: Document, path: KeyPath, message: str, category: str) -> None:
         self.report.error(doc.locate(path), message, category)
@@ -477,7 +500,7 @@ class _Checker:
             if band.min > band.max:
                 self._error(doc, (*path, "scoring", "bands", bi), f"expected min ≤ max, got "
                             f"{band.min} > {band.max}", "data.value")
-            for score in range(max(band.min, low), min(band.max, high) + 1):
+            for score in sorted(s for s in scores if band.min <= s <= band.max):
                 if score in covered:
                     self._error(doc, (*path, "scoring", "bands", bi), f"expected bands not to "
                                 f"overlap, got score {score} in bands {covered[score] + 1} and "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,9 @@ def root(tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample handbook built once (HTML and PDF, every language); read-only for tests."""
+    reuse = os.environ.get("HANDBOOK_TEST_SITE")
+    if reuse:  # a developer's shortcut: point at a site already built from data/
+        return Path(reuse)
     base = tmp_path_factory.mktemp("sample-build")
     data = copy_root("sample", base)
     out = base / "site"

@@ -202,12 +202,12 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return code
     except UsageError as exc:
-        logger.error("error: %s", exc)
+        logger.error("%s", exc)
         return 2
     except HandbookError as exc:
         for problem in exc.problems:
             logger.error("%s", problem)
-        logger.error("%s", exc if exc.problems else f"error: {exc}")
+        logger.error("%s", exc)
         return 1
     except KeyboardInterrupt:
         logger.error("interrupted")

@@ -191,6 +191,45 @@ class Renderer:
                                                   aud=view(aud))
         return pages
 
+    def print_pages(self, audiences: list[str],
+                    extra: dict[str, Any] | None = None) -> dict[str, str]:
+        """Document name -> reST of each print document: the whole handbook, then one
+        onboarding manual per audience id in audiences, holding only what applies to it.
+
+        Each document is a Sphinx project of its own (labels are global in a project), so
+        a see-also reference to a rule left out of a manual is printed as its bare ID.
+        """
+        extra = extra or {}
+
+        def fill(msgid: str, **values: str) -> Rst:
+            """A theme label with its {name} placeholders replaced by escaped values."""
+            text = str(self.gettext(msgid))
+            for key, value in values.items():
+                text = text.replace(rst_escape("{" + key + "}"), str(value))
+            return Rst(text)
+
+        common = {"fill": fill, **extra}
+        pages = {"handbook": self.page("print_handbook.rst.j2", aud=None,
+                                       chapters=[view(s) for s in self.handbook.sections],
+                                       **common)}
+        for aud in self.handbook.meta.audiences:
+            if aud.id not in audiences:
+                continue
+            self.audience = aud.id
+            sections = [s for s in self.handbook.sections if applies_to(s.audiences, aud.id)]
+            present = {item.raw.id for s in sections for item in self.audience_items(s)}
+            present |= {c.id for s in sections for c in s.cases
+                        if applies_to(c.audiences, aud.id)}
+
+            def refs(ids: list[str], present: set[str] = present) -> Rst:
+                return Rst(", ".join(f":ref:`{i} <{i.lower()}>`" if i in present
+                                     else rst_escape(i) for i in ids))
+
+            pages[f"onboarding-{aud.id}"] = self.page(
+                "print_onboarding.rst.j2", audience=aud.id, aud=view(aud),
+                chapters=[view(s) for s in sections], refs=refs, **common)
+        return pages
+
 
 def _contrast(fg: str, bg: str) -> Rst:
     ratio = contrast_ratio(fg, bg)

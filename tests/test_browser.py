@@ -85,10 +85,12 @@ def test_search_finds_the_handshake_rule(browser, server: str) -> None:  # type:
     page.wait_for_selector("ul.search li", timeout=15000)
     results = page.locator("ul.search li").all_inner_texts()
     assert any("商务礼仪" in r for r in results), results
+    assert "etiquette.html" in page.locator("ul.search li a").first.get_attribute("href")
     page.locator("ul.search li a").first.click()
     page.wait_for_load_state("networkidle")
     assert "etiquette.html" in page.url
-    assert "握手" in page.locator("main").inner_text()
+    handshake = page.locator(".hb-rule", has_text="握手").first
+    assert handshake.is_visible() and "ETQ-" in handshake.inner_text()
 
 
 def test_phone_width_is_usable(browser, server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

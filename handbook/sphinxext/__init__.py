@@ -211,6 +211,25 @@ def _skip(self: Any, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
+# --- Chinese search ---------------------------------------------------------------------------
+
+
+def _chinese_search() -> type:
+    from sphinx.search.zh import SearchChinese
+
+    class HandbookChinese(SearchChinese):  # type: ignore[misc]
+        """jieba search whose JS names the stemmer it really ships.
+
+        Sphinx 9.0 writes ``window.Stemmer = ChineseStemmer`` although Chinese search ships
+        the English stemmer, so every Chinese search fails in the browser
+        (sphinx-doc/sphinx#14229, fixed upstream in #14416).
+        """
+
+        language_name = "English"
+
+    return HandbookChinese
+
+
 # --- explicit ids --------------------------------------------------------------------------
 
 
@@ -300,6 +319,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("hb-question", QuestionDirective)
     app.add_directive("hb-band", BandDirective)
     app.add_transform(ExplicitIds)
+    app.add_search_language(_chinese_search())
     app.connect("builder-inited", _harden)
     app.connect("html-page-context", _page_context)
     logger.debug("handbook Sphinx extension loaded")

@@ -13,7 +13,7 @@ from typing import Any
 
 from .colors import contrast_ratio
 from .errors import ContentError, Location, Problem
-from .fonts import Face, faces, subset_woff2
+from .fonts import Face, faces, subset_woff
 from .log import logger
 from .render import Renderer, sync_tree
 
@@ -54,7 +54,12 @@ class SiteInfo:
     pages: dict[str, list[str]] = field(default_factory=dict)
     latest: str = ""
     pdf: str | None = None
-    has_changes: bool = False
+    changes: Any = None
+    """versions.Changes against the previous edition, or None for the first one."""
+
+    @property
+    def has_changes(self) -> bool:
+        return self.changes is not None
 
 
 def brand_css(handbook: Any, face_map: dict[str, Face], lang: str) -> str:
@@ -88,8 +93,8 @@ def brand_css(handbook: Any, face_map: dict[str, Face], lang: str) -> str:
             if path is not None:
                 lines.append(
                     f'@font-face {{ font-family: "{face.family}"; font-weight: {weight}; '
-                    f'font-display: swap; src: url("fonts/{face.slug}-{weight}.woff2") '
-                    f'format("woff2"); }}'
+                    f'font-display: swap; src: url("fonts/{face.slug}-{weight}.woff") '
+                    f'format("woff"); }}'
                 )
     return "\n".join(lines + swatches) + "\n"
 
@@ -100,6 +105,10 @@ def project_files(handbook: Any, lang: str, labels: dict[str, str], template_dir
     renderer = Renderer(handbook, lang, labels, template_dirs)
     extra = {"has_changes": site.has_changes, "pdf_name": site.pdf}
     files: dict[str, Any] = dict(renderer.site_pages(extra))
+    if site.changes is not None:
+        files["changes.rst"] = renderer.changes_page(
+            site.changes.source, site.changes.by_lang.get(lang, site.changes.source),
+            site.changes.old_version)
     meta = handbook.meta
     for section in handbook.sections:
         for asset in _section_assets(section):
@@ -226,8 +235,8 @@ def install_fonts(outdir: Path, face_map: dict[str, Face], cache: Path) -> int:
                 continue
             if not path.is_file():
                 raise ContentError(f"font file {path} for {face.family!r} not found")
-            data = subset_woff2(path, text, cache)
-            target = fonts_dir / f"{face.slug}-{weight}.woff2"
+            data = subset_woff(path, text, cache)
+            target = fonts_dir / f"{face.slug}-{weight}.woff"
             wanted.add(target.name)
             if not target.is_file() or target.read_bytes() != data:
                 target.write_bytes(data)

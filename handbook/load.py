@@ -18,8 +18,12 @@ from .errors import Location, Report, describe
 
 try:  # libyaml's event parser is ~10x faster; the pure-Python one gives the same events
     from yaml import CSafeLoader as _EventLoader
+
+    _BYTE_OFFSETS = True  # libyaml counts a reader error's position in UTF-8 bytes
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
+
+    _BYTE_OFFSETS = False
 
 MAX_BYTES = 2 * 1024 * 1024
 """Largest data file accepted; a handbook section is a few hundred kilobytes at most."""
@@ -116,10 +120,23 @@ def load_yaml(path: Path, display: str, report: Report) -> Document | None:
                 problem = f"{exc.context} started at line {started.line + 1}: {problem}"
             else:
                 problem = f"{exc.context}: {problem}"
+        lines = text.splitlines()
+        if "tab" not in problem and line <= len(lines) and lines[line - 1][col - 1:col] == "\t":
+            problem += "; indent with spaces, not tabs"
         report.error(Location(display, line, col), f"YAML syntax: {problem}", "data.yaml")
         return None
-    except yaml.YAMLError as exc:  # a reader error (control characters) has no mark
-        report.error(Location(display, 1, 1), f"YAML syntax: {exc}", "data.yaml")
+    except yaml.reader.ReaderError as exc:  # a control character: it has a position, not a mark
+        prefix = (text.encode("utf-8")[: exc.position].decode("utf-8", "replace")
+                  if _BYTE_OFFSETS else text[: exc.position])
+        report.error(
+            Location(display, prefix.count("\n") + 1, len(prefix) - prefix.rfind("\n")),
+            f"YAML syntax: expected printable text, got the control character "
+            f"U+{exc.character:04X}; remove it", "data.yaml",
+        )
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - every other error carries a mark
+        first_line = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        report.error(Location(display, 1, 1), f"YAML syntax: {first_line}", "data.yaml")
         return None
     return doc
 
@@ -184,7 +201,7 @@ class _Builder:
         mark = event.start_mark
         self.doc.values[path] = (mark.line + 1, mark.column + 1)
         if isinstance(event, yaml.ScalarEvent):
-            if event.style is None and event.value in _NULLS:
+            if not event.style and event.value in _NULLS:  # plain: libyaml says "", PyYAML None
                 return None
             return event.value
         if isinstance(event, yaml.SequenceStartEvent):
@@ -215,6 +232,7 @@ class _Builder:
                         f"got it again (first at line {first})",
                         "data.duplicate-key",
                     )
-                self.doc.keys[child_path] = (key_mark.line + 1, key_mark.column + 1)
+                else:  # keep the first: a third copy names the first line too
+                    self.doc.keys[child_path] = (key_mark.line + 1, key_mark.column + 1)
                 mapping[key] = self._node(next(self.events), child_path, depth + 1)
         raise _Stop  # pragma: no cover - the parser always closes what it opens

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,7 +97,17 @@ def build(options: BuildOptions) -> list[Tree]:
 
         return build_all_versions(options)
     prepared = prepare(paths.data, paths, options.languages, options.strict)
-    trees = build_prepared(prepared, options, paths)
+    from .versions import changes_between, previous_edition, site_pages
+
+    with tempfile.TemporaryDirectory(prefix="handbook-previous-") as tmp:
+        previous = previous_edition(options, prepared.handbook, Path(tmp))
+        changes = changes_between(previous, prepared) if previous else None
+        known = read_versions(current_release(paths))
+        version = prepared.handbook.meta.version
+        pages = {v["name"]: v.get("pages", []) for v in known}
+        pages[version] = site_pages(prepared.handbook, changes is not None)
+        trees = build_prepared(prepared, options, paths,
+                               extra={"pages": pages, "changes": changes})
     meta = prepared.handbook.meta
     published = publish(paths, trees, {meta.version: version_meta(prepared.handbook)},
                         meta.source_language)
@@ -111,8 +122,11 @@ def build(options: BuildOptions) -> list[Tree]:
 
 
 def version_meta(handbook: Handbook) -> dict[str, Any]:
+    from .versions import site_pages
+
     meta = handbook.meta
-    return {"effective": meta.effective.isoformat(), "title": str(meta.title)}
+    return {"effective": meta.effective.isoformat(), "title": str(meta.title),
+            "pages": site_pages(handbook, True)}
 
 
 def build_prepared(prepared: Prepared, options: BuildOptions, paths: Paths,
@@ -135,7 +149,8 @@ def build_prepared(prepared: Prepared, options: BuildOptions, paths: Paths,
         site = SiteInfo(version=version, lang=lang, languages=listed_langs,
                         versions=site_versions, latest=latest,
                         pdf="handbook.pdf" if options.pdf and prepared.listed[lang] else None,
-                        **(extra or {}))
+                        pages=(extra or {}).get("pages", {}),
+                        changes=(extra or {}).get("changes"))
         if options.html:
             with stage(f"building HTML ({lang}, {version})"):
                 html_dir, found = build_site(

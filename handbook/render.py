@@ -231,6 +231,77 @@ class Renderer:
         return pages
 
 
+    def changes_page(self, source: Any, shown: Any, old_version: str) -> str:
+        """The "What changed in <version>" page: source diff decides, shown diff words it."""
+        wanted = {(e.id, e.status): {c.field for c in e.changes} for e in source.entries}
+        by_id = {(e.id, e.status): e for e in shown.entries}
+        titles = {s.id: view(s.title) for s in self.handbook.sections}
+        sections: dict[str, dict[str, Any]] = {}
+        labels = {"added": "Added", "removed": "Removed", "changed": "Changed", "moved": "Moved"}
+        for entry in source.entries:
+            key = (entry.id, entry.status)
+            entry = by_id.get(key, entry)
+            sec = sections.setdefault(entry.place.section_id, {
+                "anchor": anchor(entry.place.section_id),
+                "title": titles.get(entry.place.section_id, rst_escape(entry.place.section_title)),
+                "entries": []})
+            fields = [c for c in entry.changes if c.field in wanted[key]]
+            sec["entries"].append({
+                "id": rst_escape(entry.id),
+                "anchor": anchor(entry.id),
+                "status": entry.status,
+                "status_label": self.gettext(labels[entry.status]),
+                "title": rst_escape(entry.title),
+                "classes": Rst(" ".join(f"aud-{a}" for a in entry.audiences)),
+                "linked": entry.status != "removed",
+                "fields": [{"label": self.gettext(_FIELD_LABELS.get(c.field, c.field)),
+                            "text": _inline_diff(c)} for c in fields],
+                "moved_from": rst_escape(entry.old_place.path) if entry.old_place else None,
+            })
+        counts = {k: sum(1 for e in source.entries if e.status == k) for k in labels}
+        return self.page("changes.rst.j2", changes=list(sections.values()), counts=counts,
+                         status_labels={k: self.gettext(v) for k, v in labels.items()},
+                         old_version=rst_escape(old_version))
+
+
+_FIELD_LABELS = {
+    "title": "Title", "text": "Text", "measure": "Measure", "do": "Do", "dont": "Don't",
+    "steps": "Steps", "audiences": "Applies to", "see_also": "See also",
+    "situation": "Situation", "say": "Say", "avoid": "Avoid", "why": "Why",
+    "story": "What happened", "lesson": "Lesson", "questions": "For discussion",
+}
+
+
+def _inline_diff(change: Any) -> Rst:
+    """Old → new with deletions and insertions marked (``\\ `` lets roles touch CJK text)."""
+    if change.inline is None:
+        old = rst_escape(_flat(change.old)) or Rst("—")
+        new = rst_escape(_flat(change.new)) or Rst("—")
+        return Rst(f":hb-del:`{old}` → :hb-ins:`{new}`" if str(old).strip() and str(new).strip()
+                   else f"{old} → {new}")
+    parts = []
+    for op, text in change.inline:
+        flat = " ".join(text.replace("\n", " / ").split())
+        if not flat:
+            parts.append(" " if text else "")
+            continue
+        lead = " " if text[:1].isspace() else ""
+        tail = " " if text[-1:].isspace() else ""
+        escaped = rst_escape(flat)
+        if op == "equal":
+            parts.append(f"{lead}{escaped}{tail}")
+        else:
+            role = "hb-del" if op == "delete" else "hb-ins"
+            parts.append(f"{lead}\\ :{role}:`{escaped}`\\ {tail}")
+    return Rst("".join(parts).strip())
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return " / ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
 def _contrast(fg: str, bg: str) -> Rst:
     ratio = contrast_ratio(fg, bg)
     return Rst(f"{ratio:.1f}:1 {'AA' if passes_aa(ratio) else '✗'}")

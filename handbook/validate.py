@@ -6,6 +6,7 @@ import difflib
 import re
 import typing
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,7 +190,8 @@ def _report_schema_error(
     elif kind in ("too_short", "too_long"):
         n = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
         which = "at least" if kind == "too_short" else "at most"
-        message = f"expected {which} {n} item{'s' if n != 1 else ''}, got {ctx.get('actual_length')}"
+        actual = ctx.get("actual_length")
+        message = f"expected {which} {n} item{'s' if n != 1 else ''}, got {actual}"
         category = "data.value"
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         sign = {"greater_than_equal": "≥", "less_than_equal": "≤",
@@ -285,7 +287,7 @@ class _Checker:
         self.report.error(doc.locate(path), message, category)
 
     def _unique(
-        self, doc: Document, items: list[tuple[KeyPath, str]], what: str, category: str
+        self, doc: Document, items: Sequence[tuple[KeyPath, str]], what: str, category: str
     ) -> None:
         seen: dict[str, KeyPath] = {}
         for path, value in items:

@@ -19,7 +19,7 @@
 
     var filter = document.getElementById("hb-audience");
     function applyFilter(value) {
-      document.querySelectorAll(".hb-rule, .hb-phrase, .hb-case").forEach(function (el) {
+      document.querySelectorAll(".hb-rule, .hb-phrase, .hb-case, .hb-change").forEach(function (el) {
         var tagged = Array.prototype.some.call(el.classList, function (c) { return c.indexOf("aud-") === 0; });
         el.classList.toggle("hb-hidden", Boolean(value) && tagged && !el.classList.contains("aud-" + value));
       });

@@ -1,0 +1,547 @@
+"""Translated handbook -> print documents (reST -> Sphinx HTML, print theme) -> PDF by WeasyPrint.
+
+One language gives ``handbook.pdf`` and ``onboarding-<audience>.pdf`` per audience. Each
+document is a Sphinx project of its own under ``<cache>/print-src/<name>/`` (labels are
+global in a project, and every document repeats the rules it shares), built with the
+``html`` builder and the ``print`` theme, then laid out by WeasyPrint in this process.
+
+- WeasyPrint reads only files under ``<cache>/print-html/`` and ``data:`` URLs; anything
+  else stops the build with an error naming the URL (:class:`BuildDirFetcher`).
+- The brand's font files are copied beside the documents and declared with ``@font-face``;
+  WeasyPrint embeds a subset of each.
+- The same input gives byte-identical PDFs: the dates come from the edition's effective
+  date and the file identifier from the content.
+- This module is also the Sphinx extension of the print projects: it moves each section's
+  id onto its heading, so a link (and the table of contents' page number) lands on the
+  page the heading is on, never on the page before a break.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import mimetypes
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.writers.html5 import HTML5Translator
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from . import __version__
+from .errors import ContentError, Location, Problem, UsageError
+from .fonts import Face, faces
+from .html import CONF_PY, DOCUTILS_CONF, LANGUAGE_NAMES, brand_css, run_sphinx, sphinx_conf
+from .log import logger
+from .render import Renderer, rst_escape, sync_tree
+
+if TYPE_CHECKING:
+    from .pipeline import BuildOptions, Prepared
+    from .validate import Handbook
+
+PAPER_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "Letter": (215.9, 279.4)}
+_DEFAULT_MARGINS = (20.0, 22.0, 22.0, 18.0)  # top, bottom, inner, outer (mm) without a VI grid
+_PLACEHOLDER = "HBPDFIDENTIFIER"
+_SCRIPT = {"zh_CN": "hans", "zh_TW": "hant", "zh_HK": "hant"}
+_STYLESHEETS = ["brand.css", "print.css", "print-page.css"]
+
+# Print labels not yet in the theme catalogs (themes/handbook/locales/*/theme.po): used
+# only where a catalog has no entry, so a catalog entry always wins.
+_FALLBACK_LABELS: dict[str, dict[str, str]] = {
+    "zh_CN": {
+        "Onboarding manual": "入职手册",
+        "Audience": "适用对象",
+        "Governance": "内容管理",
+        "Chapter": "章节",
+        "PDF identifier": "文件标识",
+        "Questions about a chapter": "各章负责部门",
+        "Printed copies are not updated. The current edition is always the one on the "
+        "intranet.": "印刷本不随内网更新，现行版本以内网为准。",
+        "Page {page} of {pages}": "第 {page} 页，共 {pages} 页",
+        "This manual holds the standards that apply to you as {role}. Keep it at hand: every "
+        "rule has an ID you can look up on the intranet.":
+            "本手册收录了{role}岗位适用的全部规范。请随身携带；每条规范都有编号，可在内网查到全文。",
+        "Acknowledgement": "确认页",
+        "I confirm that I have received the onboarding manual for {role} of the {title}, "
+        "edition {version}, that I have read it, and that I will follow the standards that "
+        "apply to my role.":
+            "本人确认已收到《{title}》{version} 版{role}入职手册，已认真阅读，"
+            "并将遵守适用于本岗位的各项规范。",
+        "Name": "姓名",
+        "Signature": "本人签名",
+        "Date": "日期",
+        "Supervisor": "主管姓名",
+        "Supervisor's signature": "主管签名",
+        "Hand this page to your supervisor; it is kept in your personnel file.":
+            "请将本页交给主管，存入个人档案。",
+    },
+    "zh_TW": {
+        "Onboarding manual": "入職手冊",
+        "Audience": "適用對象",
+        "Governance": "內容管理",
+        "Chapter": "章節",
+        "PDF identifier": "文件識別碼",
+        "Questions about a chapter": "各章負責部門",
+        "Printed copies are not updated. The current edition is always the one on the "
+        "intranet.": "印刷本不隨內網更新，現行版本以內網為準。",
+        "Page {page} of {pages}": "第 {page} 頁，共 {pages} 頁",
+        "This manual holds the standards that apply to you as {role}. Keep it at hand: every "
+        "rule has an ID you can look up on the intranet.":
+            "本手冊收錄了{role}職位適用的全部規範。請隨身攜帶；每條規範都有編號，可在內網查到全文。",
+        "Acknowledgement": "確認頁",
+        "I confirm that I have received the onboarding manual for {role} of the {title}, "
+        "edition {version}, that I have read it, and that I will follow the standards that "
+        "apply to my role.":
+            "本人確認已收到《{title}》{version} 版{role}入職手冊，已詳細閱讀，"
+            "並將遵守適用於本職位的各項規範。",
+        "Name": "姓名",
+        "Signature": "本人簽名",
+        "Date": "日期",
+        "Supervisor": "主管姓名",
+        "Supervisor's signature": "主管簽名",
+        "Hand this page to your supervisor; it is kept in your personnel file.":
+            "請將本頁交給主管，存入個人檔案。",
+    },
+}
+
+
+# --- page setup ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """Paper, margins (mm; inner is the binding side) and bleed of the printed page."""
+
+    paper: str
+    top: float
+    bottom: float
+    inner: float
+    outer: float
+    bleed: float
+
+    @classmethod
+    def for_handbook(cls, handbook: Handbook, paper: str | None, bleed: float) -> PageSetup:
+        """The VI grid's paper and margins, or A4; margins scale to another paper's width."""
+        if bleed < 0 or bleed > 20:
+            raise UsageError(f"--bleed: expected 0 to 20 mm, got {bleed:g}")
+        grid = next((s.grid for s in handbook.sections if s.grid), None)
+        base_paper = grid.paper if grid else "A4"
+        chosen = paper or base_paper
+        if chosen not in PAPER_MM:
+            raise UsageError(f"--paper: expected one of {', '.join(PAPER_MM)}, got {chosen}")
+        margins = ((grid.margin_top_mm, grid.margin_bottom_mm, grid.margin_inner_mm,
+                    grid.margin_outer_mm) if grid else _DEFAULT_MARGINS)
+        scale = min(1.0, PAPER_MM[chosen][0] / PAPER_MM[base_paper][0])
+        top, bottom, inner, outer = (round(m * scale, 1) for m in margins)
+        return cls(chosen, top, bottom, inner, outer, bleed)
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _counter_content(label: str) -> str:
+    """'Page {page} of {pages}' -> a CSS content value with the page counters in place."""
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", label):
+        if piece == "{page}":
+            parts.append("counter(page)")
+        elif piece == "{pages}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(_css_string(piece))
+    return " ".join(parts)
+
+
+def _font_files(face_map: dict[str, Face], scripts: list[str]) -> dict[str, Path]:
+    """Target name -> source file of every font the documents declare."""
+    files: dict[str, Path] = {}
+    for script in scripts:
+        face = face_map[script]
+        for weight, path in (("400", face.regular), ("700", face.bold)):
+            if path is None:
+                continue
+            if not path.is_file():
+                raise ContentError(f"font file {path} for {face.family!r} not found: install "
+                                   "weblate-fonts or fix typography.files in the VI section")
+            files[f"{face.slug}-{weight}{path.suffix.lower()}"] = path
+    return files
+
+
+def _scripts(handbook: Handbook, lang: str) -> list[str]:
+    """Scripts whose fonts a document needs: its own, the source language's, and Latin."""
+    wanted = [_SCRIPT.get(lang, "latin"), _SCRIPT.get(handbook.meta.source_language, "latin"),
+              "latin"]
+    return [s for i, s in enumerate(wanted) if s not in wanted[:i]]
+
+
+def page_css(handbook: Handbook, lang: str, labels: dict[str, str], setup: PageSetup,
+             face_map: dict[str, Face], fonts: dict[str, Path], scripts: list[str]) -> str:
+    """The per-build stylesheet: @page geometry, @font-face, font stacks, type scale, folios."""
+    lines = [f"/* Written by the handbook tool for {lang}: paper {setup.paper}, "
+             f"bleed {setup.bleed:g} mm. */"]
+    for name in fonts:
+        script = next(s for s in scripts if name.startswith(face_map[s].slug + "-"))
+        weight = name.rsplit("-", 1)[1].split(".")[0]
+        lines.append(f'@font-face {{ font-family: "{face_map[script].family}"; '
+                     f'font-weight: {weight}; src: url("../../fonts/{name}"); }}')
+    declared = tuple(face_map[s].family for s in scripts)
+
+    def stack(script: str) -> str:
+        face = face_map[script if script in scripts else scripts[0]]
+        return face.stack(tuple(f for f in declared if f != face.family))
+
+    page_script = _SCRIPT.get(lang, "latin")
+    lines.append(f":root {{ --hb-font-latin: {stack('latin')}; --hb-font-hans: {stack('hans')}; "
+                 f"--hb-font-hant: {stack('hant')}; }}")
+    lines.append(f"html {{ font-family: {stack(page_script)}; }}")
+    lines.append(f":lang(zh-CN), :lang(zh-Hans) {{ font-family: {stack('hans')}; }}")
+    lines.append(f":lang(zh-TW), :lang(zh-HK), :lang(zh-Hant) {{ font-family: {stack('hant')}; }}")
+    lines.append(f":lang(en) {{ font-family: {stack('latin')}; }}")
+    lines.append(f"code, kbd, pre, .pre {{ font-family: {stack('latin')}; }}")
+    sizes = {t.role: t for s in handbook.sections for t in s.type_scale}
+    for role, selector in (("body", "html"), ("h1", "h1"), ("h2", "h2"), ("h3", "h3"),
+                           ("small", ".hb-governance, .hb-applies, .hb-see-also"),
+                           ("caption", ".hb-values, .hb-imprint-note")):
+        if role in sizes:
+            lines.append(f"{selector} {{ font-size: {sizes[role].size_pt:g}pt; "
+                         f"line-height: {sizes[role].leading:g}; }}")
+    if "body" not in sizes:
+        lines.append("html { font-size: 10.5pt; line-height: 1.6; }")
+    folio = _counter_content(labels.get("Page {page} of {pages}", "Page {page} of {pages}"))
+    page = [f"size: {setup.paper}", f"margin: {setup.top:g}mm {setup.outer:g}mm "
+            f"{setup.bottom:g}mm {setup.inner:g}mm"]
+    if setup.bleed:
+        page.append(f"bleed: {setup.bleed:g}mm")
+    lines.append(f"@page {{ {'; '.join(page)}; }}")
+    lines.append(f"@page :left {{ margin-left: {setup.outer:g}mm; margin-right: {setup.inner:g}mm;"
+                 f" @bottom-left {{ content: {folio}; }} }}")
+    lines.append(f"@page :right {{ margin-left: {setup.inner:g}mm; margin-right: "
+                 f"{setup.outer:g}mm; @bottom-right {{ content: {folio}; }} }}")
+    band = _role_color(handbook, "primary")
+    lines.append(f"@page hb-cover {{ margin: {setup.top + 12:g}mm {setup.outer + 4:g}mm "
+                 f"{setup.bottom + 30:g}mm {setup.inner + 4:g}mm; background: "
+                 f"linear-gradient(to top, {band} 0, {band} 18mm, transparent 18mm); }}")
+    return "\n".join(lines) + "\n"
+
+
+def _role_color(handbook: Handbook, role: str) -> str:
+    for section in handbook.sections:
+        for color in section.colors:
+            if color.role == role:
+                return color.hex
+    return "#0B4F8A"
+
+
+def _cmyk_css(handbook: Handbook) -> str:
+    """Swatch chips in the print values (device-cmyk), after the screen ones in brand.css."""
+    rules = []
+    for section in handbook.sections:
+        for color in section.colors:
+            c, m, y, k = (v / 100 for v in color.cmyk)
+            rules.append(f".swatch-{color.id} .hb-chip {{ background: "
+                         f"device-cmyk({c:g} {m:g} {y:g} {k:g}); }}")
+    return "\n".join(rules) + ("\n" if rules else "")
+
+
+# --- print documents -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrintDoc:
+    """One PDF to build: its Sphinx project files and what WeasyPrint writes into it."""
+
+    name: str
+    files: dict[str, str | bytes]
+    identifier: str
+    """Short content hash printed on the document (imprint, acknowledgement page)."""
+    file_id: bytes
+    """The PDF's /ID: the content and the page setup."""
+
+
+def _audiences(handbook: Handbook, wanted: list[str] | None) -> list[str]:
+    known = [a.id for a in handbook.meta.audiences]
+    unknown = [a for a in wanted or [] if a not in known]
+    if unknown:
+        raise UsageError(f"--audience: unknown audience {', '.join(unknown)}: expected one of "
+                         f"{', '.join(known)} (handbook.yaml audiences)")
+    return [a for a in known if wanted is None or a in wanted]
+
+
+def _assets(handbook: Handbook) -> dict[str, str | bytes]:
+    """Images the documents show: the organisation's logo and the VI logo files."""
+    names = []
+    if handbook.meta.organisation.logo:
+        names.append(handbook.meta.organisation.logo)
+    for section in handbook.sections:
+        if section.logo:
+            names += [section.logo.file, *(v.file for v in section.logo.variants)]
+    return {"_assets/" + n.removeprefix("assets/"): (handbook.data_dir / n).read_bytes()
+            for n in dict.fromkeys(names)}
+
+
+def _metadata(handbook: Handbook, lang: str, labels: dict[str, str], name: str) -> dict[str, Any]:
+    """What the print layout puts in <head>, and WeasyPrint into the PDF's metadata."""
+    meta = handbook.meta
+    title = str(meta.title)
+    subject = str(meta.subtitle or meta.title)
+    keywords = [str(meta.organisation.short_name or meta.organisation.name), title, meta.version]
+    kind = "handbook"
+    if name.startswith("onboarding-"):
+        kind = "onboarding"
+        audience = next(a for a in meta.audiences if f"onboarding-{a.id}" == name)
+        manual = labels.get("Onboarding manual", "Onboarding manual")
+        title = f"{title} · {manual} · {audience.name}"
+        subject = f"{manual} · {audience.name}"
+        keywords.append(str(audience.name))
+    keywords += [str(s.title) for s in handbook.sections]
+    stamp = f"{meta.effective.isoformat()}T00:00:00+00:00"
+    return {"lang": lang.replace("_", "-"), "title": title,
+            "author": str(meta.organisation.name), "subject": subject,
+            "keywords": [" ".join(k.replace(",", " ").split()) for k in keywords],
+            "generator": f"handbook {__version__}", "created": stamp, "kind": kind,
+            "stylesheets": _STYLESHEETS}
+
+
+def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: Prepared,
+               audiences: list[str], setup: PageSetup, extra_css: str) -> list[PrintDoc]:
+    """The Sphinx project of every print document of one language."""
+    labels = {**_FALLBACK_LABELS.get(lang, {}), **labels}
+    meta = handbook.meta
+    renderer = Renderer(handbook, lang, labels, prepared.template_dirs)
+    assets = _assets(handbook)
+    logo = ("/_assets/" + meta.organisation.logo.removeprefix("assets/")
+            if meta.organisation.logo else None)
+    sources = renderer.print_pages(audiences, {
+        "pdf_id": _PLACEHOLDER, "logo": logo,
+        "language_name": rst_escape(LANGUAGE_NAMES.get(lang, lang)),
+    })
+    digest = hashlib.sha256()
+    for rel in sorted(assets):
+        digest.update(rel.encode() + b"\0" + hashlib.sha256(assets[rel]).digest())
+    docs = []
+    for name, rst in sources.items():
+        content = digest.copy()
+        content.update(rst.encode("utf-8"))
+        full = content.hexdigest().upper()
+        identifier = f"{full[:4]}-{full[4:8]}-{full[8:12]}"
+        file_id = hashlib.sha256(f"{full} {setup}".encode()).hexdigest()[:32].encode()
+        hb_site = {"org": str(meta.organisation.short_name or meta.organisation.name),
+                   "title": str(meta.title), "version": meta.version, "lang": lang}
+        conf = sphinx_conf(handbook, lang, labels, prepared.theme_root, "print", hb_site)
+        conf.update({
+            "root_doc": name,
+            "extensions": [*conf["extensions"], "handbook.pdf"],
+            "html_permalinks": False,
+            "html_context": {"hb_print": _metadata(handbook, lang, labels, name)},
+            "html_search_options": {},
+        })
+        files: dict[str, str | bytes] = dict(assets)
+        files[f"{name}.rst"] = rst.replace(_PLACEHOLDER, identifier)
+        files["_static/brand.css"] = extra_css
+        files["handbook-conf.json"] = json.dumps(conf, ensure_ascii=False, indent=1,
+                                                 sort_keys=True)
+        files["conf.py"] = CONF_PY
+        files["docutils.conf"] = DOCUTILS_CONF
+        docs.append(PrintDoc(name, files, identifier, file_id))
+    return docs
+
+
+# --- WeasyPrint ----------------------------------------------------------------------------
+
+
+class FetchRefused(FatalURLFetchingError):
+    """WeasyPrint asked for something outside the print build folder."""
+
+
+class BuildDirFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that reads files under one folder and data: URLs, nothing else.
+
+    Everything else (http:, ftp:, a file elsewhere, a missing file) raises
+    :class:`FetchRefused`, which stops the rendering: the build fails closed.
+    """
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(allowed_protocols=["data"], fail_on_errors=True)
+        self.root = root.resolve()
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if not path.is_relative_to(self.root):
+                raise FetchRefused(f"refused to fetch {url}: only files under {self.root} "
+                                   "and data: URLs may be read while laying out the PDF")
+            if not path.is_file():
+                raise FetchRefused(f"cannot fetch {url}: no such file in the print build")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+        raise FetchRefused(f"refused to fetch {url}: only files under {self.root} and data: "
+                           "URLs may be read while laying out the PDF")
+
+
+class _Collect(logging.Handler):
+    """Keeps WeasyPrint's warnings so they become build problems, not stray stderr lines."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def write_pdf(html: Path, target: Path, root: Path, file_id: bytes,
+              font_config: Any) -> tuple[int, list[Problem]]:
+    """Lay out one print HTML file into target; return its page count and the warnings."""
+    import weasyprint
+
+    collect = _Collect()
+    wp_logger = logging.getLogger("weasyprint")
+    propagate = wp_logger.propagate
+    wp_logger.addHandler(collect)
+    wp_logger.propagate = False
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        document = weasyprint.HTML(filename=html, base_url=html.resolve().parent.as_uri() + "/",
+                                   url_fetcher=BuildDirFetcher(root)).render(
+            font_config=font_config, pdf_identifier=file_id)
+        document.write_pdf(tmp, pdf_identifier=file_id)
+        pages = len(document.pages)
+        del document
+    except FetchRefused as exc:
+        tmp.unlink(missing_ok=True)
+        raise ContentError(f"{html}: {exc}") from None
+    except FatalURLFetchingError as exc:
+        tmp.unlink(missing_ok=True)
+        cause = exc.__cause__ or exc
+        raise ContentError(f"{html}: {exc}: {cause}") from None
+    finally:
+        wp_logger.removeHandler(collect)
+        wp_logger.propagate = propagate
+    tmp.replace(target)  # never rewrite a file in place: published trees hard-link them
+    problems = [Problem(Location(str(html)), record.getMessage(), "pdf", "WARNING")
+                for record in collect.records]
+    return pages, problems
+
+
+# --- the stage -----------------------------------------------------------------------------
+
+
+def _install_fonts(folder: Path, fonts: dict[str, Path]) -> None:
+    """Copy the font files beside the documents (only when they changed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, source in fonts.items():
+        target = folder / name
+        stat = source.stat()
+        if target.is_file() and target.stat().st_size == stat.st_size \
+                and target.stat().st_mtime_ns == stat.st_mtime_ns:
+            continue
+        tmp = target.with_name(name + ".tmp")
+        shutil.copy2(source, tmp)
+        tmp.replace(target)
+    for stale in folder.iterdir():
+        if stale.name not in fonts:
+            stale.unlink()
+
+
+def build_pdfs(prepared: Prepared, lang: str, options: BuildOptions, cache: Path,
+               font_cache: Path) -> tuple[Path, list[Problem]]:
+    """Build handbook.pdf and the onboarding manuals of one language into <cache>/pdf."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    handbook = prepared.translated[lang]
+    labels = {**_FALLBACK_LABELS.get(lang, {}), **prepared.labels[lang]}
+    audiences = _audiences(handbook, options.audiences)
+    setup = PageSetup.for_handbook(handbook, options.paper, options.bleed)
+    face_map = faces(handbook.sections, handbook.data_dir)
+    scripts = _scripts(handbook, lang)
+    fonts = _font_files(face_map, scripts)
+    html_root = cache / "print-html"
+    _install_fonts(html_root / "fonts", fonts)
+    css = _brand_colors(handbook, face_map, lang) + _cmyk_css(handbook)
+    page = page_css(handbook, lang, labels, setup, face_map, fonts, scripts)
+    docs = print_docs(handbook, lang, labels, prepared, audiences, setup, css)
+    problems: list[Problem] = []
+    for doc in docs:
+        files = dict(doc.files)
+        files["_static/print-page.css"] = page
+        srcdir = cache / "print-src" / doc.name
+        sync_tree(srcdir, files)
+        problems += run_sphinx(srcdir, html_root / doc.name, cache / "print-doctrees" / doc.name,
+                               "html")
+    out = cache / "pdf"
+    out.mkdir(parents=True, exist_ok=True)
+    font_config = FontConfiguration()
+    total_pages = 0
+    start = time.perf_counter()
+    for doc in docs:
+        begin = time.perf_counter()
+        pages, found = write_pdf(html_root / doc.name / f"{doc.name}.html",
+                                 out / f"{doc.name}.pdf", html_root, doc.file_id, font_config)
+        problems += found
+        total_pages += pages
+        logger.info("  %s.pdf: %d pages, %.1f s", doc.name, pages, time.perf_counter() - begin)
+    wanted = {f"{doc.name}.pdf" for doc in docs}
+    for stale in out.iterdir():
+        if stale.name not in wanted:
+            stale.unlink()
+    seconds = time.perf_counter() - start
+    logger.info("  %d PDFs, %d pages in %.1f s (%.1f pages/s)", len(docs), total_pages,
+                seconds, total_pages / seconds if seconds else 0.0)
+    del font_cache  # the fonts are embedded by WeasyPrint's own subsetter
+    return out, problems
+
+
+def _brand_colors(handbook: Handbook, face_map: dict[str, Face], lang: str) -> str:
+    """brand.css without its web fonts: the print documents declare their own."""
+    css = brand_css(handbook, face_map, lang)
+    return "".join(line for line in css.splitlines(keepends=True)
+                   if not line.startswith("@font-face"))
+
+
+# --- Sphinx extension of the print projects ------------------------------------------------
+
+
+class PrintTranslator(HTML5Translator):
+    """HTML for print: a section's ids go on its heading instead of on <section>.
+
+    A <section> can begin on the page before a forced break while its heading opens the
+    next one, so a link to it would name the wrong page.
+    """
+
+    def visit_section(self, node: nodes.section) -> None:
+        ids, node["ids"] = node["ids"], []
+        super().visit_section(node)
+        node["ids"] = ids
+
+    def visit_title(self, node: nodes.title) -> None:
+        if isinstance(node.parent, nodes.section) and not node["ids"]:
+            node["ids"] = list(node.parent["ids"])
+        super().visit_title(node)
+
+
+def _no_search(app: Sphinx) -> None:
+    # A PDF has no search page: skip the index (and the word segmenter it loads).
+    app.builder.search = False  # type: ignore[attr-defined]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Sphinx entry point: the print projects list this module in their extensions."""
+    app.set_translator("html", PrintTranslator, override=True)
+    app.connect("builder-inited", _no_search)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+__all__ = ["BuildDirFetcher", "PageSetup", "build_pdfs", "page_css", "print_docs", "setup",
+           "write_pdf"]

@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import mimetypes
+import os
 import re
 import shutil
 import time
@@ -41,6 +42,7 @@ from .errors import ContentError, Location, Problem, UsageError
 from .fonts import Face, faces
 from .html import CONF_PY, DOCUTILS_CONF, LANGUAGE_NAMES, brand_css, run_sphinx, sphinx_conf
 from .log import logger
+from .paths import THEMES
 from .render import Renderer, rst_escape, sync_tree
 
 if TYPE_CHECKING:
@@ -52,6 +54,7 @@ _DEFAULT_MARGINS = (20.0, 22.0, 22.0, 18.0)  # top, bottom, inner, outer (mm) wi
 _PLACEHOLDER = "HBPDFIDENTIFIER"
 _SCRIPT = {"zh_CN": "hans", "zh_TW": "hant", "zh_HK": "hant"}
 _STYLESHEETS = ["brand.css", "print.css", "print-page.css"]
+_BAND_MM = 18.0  # height of the colour band at the foot of the cover
 
 # Print labels not yet in the theme catalogs (themes/handbook/locales/*/theme.po): used
 # only where a catalog has no entry, so a catalog entry always wins.
@@ -226,10 +229,16 @@ def page_css(handbook: Handbook, lang: str, labels: dict[str, str], setup: PageS
                  f" @bottom-left {{ content: {folio}; }} }}")
     lines.append(f"@page :right {{ margin-left: {setup.inner:g}mm; margin-right: "
                  f"{setup.outer:g}mm; @bottom-right {{ content: {folio}; }} }}")
-    band = _role_color(handbook, "primary")
-    lines.append(f"@page hb-cover {{ margin: {setup.top + 12:g}mm {setup.outer + 4:g}mm "
-                 f"{setup.bottom + 30:g}mm {setup.inner + 4:g}mm; background: "
-                 f"linear-gradient(to top, {band} 0, {band} 18mm, transparent 18mm); }}")
+    # The cover is page 1, a right-hand page; its colour band runs off three edges into
+    # the bleed (WeasyPrint positions it from the page area, inside the margins).
+    top, outer, bottom, inner = setup.top + 12, setup.outer + 4, setup.bottom + 30, \
+        setup.inner + 4
+    lines.append(f"@page hb-cover {{ margin: {top:g}mm {outer:g}mm {bottom:g}mm {inner:g}mm; }}")
+    width = PAPER_MM[setup.paper][0] + 2 * setup.bleed
+    lines.append(f'.hb-cover::after {{ content: ""; display: block; position: absolute; '
+                 f"left: -{inner + setup.bleed:g}mm; width: {width:g}mm; "
+                 f"bottom: -{bottom + setup.bleed:g}mm; height: {_BAND_MM + setup.bleed:g}mm; "
+                 f"background: {_role_color(handbook, 'primary')}; }}")
     return "\n".join(lines) + "\n"
 
 
@@ -276,7 +285,7 @@ def _audiences(handbook: Handbook, wanted: list[str] | None) -> list[str]:
     return [a for a in known if wanted is None or a in wanted]
 
 
-def _assets(handbook: Handbook) -> dict[str, str | bytes]:
+def _assets(handbook: Handbook) -> dict[str, bytes]:
     """Images the documents show: the organisation's logo and the VI logo files."""
     names = []
     if handbook.meta.organisation.logo:
@@ -312,7 +321,7 @@ def _metadata(handbook: Handbook, lang: str, labels: dict[str, str], name: str) 
 
 
 def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: Prepared,
-               audiences: list[str], setup: PageSetup, extra_css: str) -> list[PrintDoc]:
+               audiences: list[str], setup: PageSetup) -> list[PrintDoc]:
     """The Sphinx project of every print document of one language."""
     labels = {**_FALLBACK_LABELS.get(lang, {}), **labels}
     meta = handbook.meta
@@ -338,6 +347,8 @@ def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: 
                    "title": str(meta.title), "version": meta.version, "lang": lang}
         conf = sphinx_conf(handbook, lang, labels, prepared.theme_root, "print", hb_site)
         conf.update({
+            # a theme of the data folder may leave the print theme to the built-in one
+            "html_theme_path": [str(prepared.theme_root), str(THEMES / "handbook")],
             "root_doc": name,
             "extensions": [*conf["extensions"], "handbook.pdf"],
             "html_permalinks": False,
@@ -346,7 +357,6 @@ def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: 
         })
         files: dict[str, str | bytes] = dict(assets)
         files[f"{name}.rst"] = rst.replace(_PLACEHOLDER, identifier)
-        files["_static/brand.css"] = extra_css
         files["handbook-conf.json"] = json.dumps(conf, ensure_ascii=False, indent=1,
                                                  sort_keys=True)
         files["conf.py"] = CONF_PY
@@ -358,11 +368,11 @@ def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: 
 # --- WeasyPrint ----------------------------------------------------------------------------
 
 
-class FetchRefused(FatalURLFetchingError):
+class FetchRefused(FatalURLFetchingError):  # type: ignore[misc]  # weasyprint is untyped
     """WeasyPrint asked for something outside the print build folder."""
 
 
-class BuildDirFetcher(URLFetcher):
+class BuildDirFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint is untyped
     """A WeasyPrint URL fetcher that reads files under one folder and data: URLs, nothing else.
 
     Everything else (http:, ftp:, a file elsewhere, a missing file) raises
@@ -402,8 +412,11 @@ class _Collect(logging.Handler):
 
 
 def write_pdf(html: Path, target: Path, root: Path, file_id: bytes,
-              font_config: Any) -> tuple[int, list[Problem]]:
-    """Lay out one print HTML file into target; return its page count and the warnings."""
+              font_config: Any = None) -> tuple[int, list[Problem]]:
+    """Lay out one print HTML file into target; return its page count and the warnings.
+
+    Raises ContentError when WeasyPrint asks for anything outside root.
+    """
     import weasyprint
 
     collect = _Collect()
@@ -415,17 +428,15 @@ def write_pdf(html: Path, target: Path, root: Path, file_id: bytes,
     try:
         document = weasyprint.HTML(filename=html, base_url=html.resolve().parent.as_uri() + "/",
                                    url_fetcher=BuildDirFetcher(root)).render(
-            font_config=font_config, pdf_identifier=file_id)
+            font_config=font_config)
         document.write_pdf(tmp, pdf_identifier=file_id)
         pages = len(document.pages)
-        del document
     except FetchRefused as exc:
         tmp.unlink(missing_ok=True)
         raise ContentError(f"{html}: {exc}") from None
     except FatalURLFetchingError as exc:
         tmp.unlink(missing_ok=True)
-        cause = exc.__cause__ or exc
-        raise ContentError(f"{html}: {exc}: {cause}") from None
+        raise ContentError(f"{html}: {exc}: {exc.__cause__ or 'failed'}") from None
     finally:
         wp_logger.removeHandler(collect)
         wp_logger.propagate = propagate
@@ -433,6 +444,72 @@ def write_pdf(html: Path, target: Path, root: Path, file_id: bytes,
     problems = [Problem(Location(str(html)), record.getMessage(), "pdf", "WARNING")
                 for record in collect.records]
     return pages, problems
+
+
+def _layout_job(html: str, target: str, root: str, file_id: bytes
+                ) -> tuple[int, list[Problem], float, str | None]:
+    """Worker process: write_pdf with plain arguments; errors come back as text."""
+    start = time.process_time()
+    try:
+        pages, problems = write_pdf(Path(html), Path(target), Path(root), file_id)
+    except ContentError as exc:
+        return 0, [], 0.0, str(exc)
+    return pages, problems, time.process_time() - start, None
+
+
+def _workers(count: int) -> int:
+    """Documents laid out side by side: one per CPU this process may use."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(count, cpus))
+
+
+def layout_all(jobs: list[tuple[Path, Path, bytes]], root: Path) -> tuple[int, list[Problem]]:
+    """Lay out every (html, target, file id); return the total page count and the warnings.
+
+    WeasyPrint is single-threaded, so with several CPUs each document goes to a worker
+    process of its own (started fresh, so it holds only WeasyPrint and that document);
+    with one CPU, or one document, it runs in this process.
+    """
+    from weasyprint.text.fonts import FontConfiguration
+
+    total, problems, done = 0, [], 0
+    workers = _workers(len(jobs))
+
+    def report(target: Path, pages: int, seconds: float) -> None:
+        nonlocal done, total
+        done += 1
+        total += pages
+        logger.info("[%3d%%] %s: %d pages (%.1f s)", 100 * done // len(jobs), target.name,
+                    pages, seconds)
+
+    if workers == 1:
+        font_config = FontConfiguration()  # shared: each font file is loaded once
+        for html, target, file_id in jobs:
+            start = time.perf_counter()
+            pages, found = write_pdf(html, target, root, file_id, font_config)
+            problems += found
+            report(target, pages, time.perf_counter() - start)
+        return total, problems
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    errors = []
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_layout_job, str(html), str(target), str(root), file_id): target
+                   for html, target, file_id in jobs}
+        for future, target in futures.items():
+            pages, found, seconds, error = future.result()
+            if error:
+                errors.append(error)
+                continue
+            problems += found
+            report(target, pages, seconds)
+    if errors:
+        raise ContentError("\n".join(errors))
+    return total, problems
 
 
 # --- the stage -----------------------------------------------------------------------------
@@ -457,9 +534,10 @@ def _install_fonts(folder: Path, fonts: dict[str, Path]) -> None:
 
 def build_pdfs(prepared: Prepared, lang: str, options: BuildOptions, cache: Path,
                font_cache: Path) -> tuple[Path, list[Problem]]:
-    """Build handbook.pdf and the onboarding manuals of one language into <cache>/pdf."""
-    from weasyprint.text.fonts import FontConfiguration
+    """Build handbook.pdf and the onboarding manuals of one language; return <cache>/pdf.
 
+    font_cache is not needed: WeasyPrint embeds its own subset of each font file.
+    """
     handbook = prepared.translated[lang]
     labels = {**_FALLBACK_LABELS.get(lang, {}), **prepared.labels[lang]}
     audiences = _audiences(handbook, options.audiences)
@@ -469,12 +547,13 @@ def build_pdfs(prepared: Prepared, lang: str, options: BuildOptions, cache: Path
     fonts = _font_files(face_map, scripts)
     html_root = cache / "print-html"
     _install_fonts(html_root / "fonts", fonts)
-    css = _brand_colors(handbook, face_map, lang) + _cmyk_css(handbook)
+    colors = _brand_colors(handbook, face_map, lang) + _cmyk_css(handbook)
     page = page_css(handbook, lang, labels, setup, face_map, fonts, scripts)
-    docs = print_docs(handbook, lang, labels, prepared, audiences, setup, css)
+    docs = print_docs(handbook, lang, labels, prepared, audiences, setup)
     problems: list[Problem] = []
     for doc in docs:
         files = dict(doc.files)
+        files["_static/brand.css"] = colors
         files["_static/print-page.css"] = page
         srcdir = cache / "print-src" / doc.name
         sync_tree(srcdir, files)
@@ -482,25 +561,18 @@ def build_pdfs(prepared: Prepared, lang: str, options: BuildOptions, cache: Path
                                "html")
     out = cache / "pdf"
     out.mkdir(parents=True, exist_ok=True)
-    font_config = FontConfiguration()
-    total_pages = 0
-    start = time.perf_counter()
-    for doc in docs:
-        begin = time.perf_counter()
-        pages, found = write_pdf(html_root / doc.name / f"{doc.name}.html",
-                                 out / f"{doc.name}.pdf", html_root, doc.file_id, font_config)
-        problems += found
-        total_pages += pages
-        logger.info("  %s.pdf: %d pages, %.1f s", doc.name, pages, time.perf_counter() - begin)
     wanted = {f"{doc.name}.pdf" for doc in docs}
     for stale in out.iterdir():
         if stale.name not in wanted:
             stale.unlink()
+    start = time.perf_counter()
+    pages, found = layout_all([(html_root / doc.name / f"{doc.name}.html",
+                                out / f"{doc.name}.pdf", doc.file_id) for doc in docs],
+                              html_root)
     seconds = time.perf_counter() - start
-    logger.info("  %d PDFs, %d pages in %.1f s (%.1f pages/s)", len(docs), total_pages,
-                seconds, total_pages / seconds if seconds else 0.0)
-    del font_cache  # the fonts are embedded by WeasyPrint's own subsetter
-    return out, problems
+    logger.info("%d PDFs, %d pages in %.1f s (%.1f pages/s)", len(docs), pages, seconds,
+                pages / seconds if seconds else 0.0)
+    return out, problems + found
 
 
 def _brand_colors(handbook: Handbook, face_map: dict[str, Face], lang: str) -> str:

@@ -217,12 +217,12 @@ class Renderer:
                 continue
             self.audience = aud.id
             sections = [s for s in self.handbook.sections if applies_to(s.audiences, aud.id)]
-            present = {item.raw.id for s in sections for item in self.audience_items(s)}
-            present |= {c.id for s in sections for c in s.cases
+            present = {str(item.anchor) for s in sections for item in self.audience_items(s)}
+            present |= {anchor(c.id) for s in sections for c in s.cases
                         if applies_to(c.audiences, aud.id)}
 
             def refs(ids: list[str], present: set[str] = present) -> Rst:
-                return Rst(", ".join(f":ref:`{i} <{i.lower()}>`" if i in present
+                return Rst(", ".join(f":ref:`{i} <{anchor(i)}>`" if anchor(i) in present
                                      else rst_escape(i) for i in ids))
 
             pages[f"onboarding-{aud.id}"] = self.page(

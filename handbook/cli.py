@@ -28,6 +28,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more output")
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                        help="languages built at once (default: one per core)")
 
 
 def _pdf_options(parser: argparse.ArgumentParser) -> None:
@@ -136,6 +138,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         bleed=getattr(args, "bleed", 0.0),
         all_versions=getattr(args, "versions", False),
         tag_pattern=getattr(args, "tag_pattern", "handbook-*"),
+        jobs=args.jobs,
     )
     build(options)
     return 0

@@ -30,7 +30,8 @@ class BuildOptions:
     bleed: float = 0.0
     all_versions: bool = False
     tag_pattern: str = "handbook-*"
-    jobs: int = 1
+    jobs: int = 0
+    """Languages built at once; 0: one per core."""
 
 
 @dataclass
@@ -45,6 +46,8 @@ class Prepared:
     template_dirs: list[Path]
     theme_root: Path
     warnings: list[Problem] = field(default_factory=list)
+    changes: Any = None
+    """versions.Changes against the previous edition, for the PDF appendix."""
 
 
 def prepare(data: Path, paths: Paths, languages: list[str] | None,
@@ -141,37 +144,79 @@ def build_prepared(prepared: Prepared, options: BuildOptions, paths: Paths,
         previous = read_versions(current_release(paths))
         site_versions = _switcher_versions(previous, version)
     latest = latest or (site_versions[0]["name"] if site_versions else version)
-    trees = []
-    problems: list[Problem] = []
-    for lang in prepared.languages:
-        cache = paths.cache(version, lang)
-        html_dir = pdf_dir = None
-        site = SiteInfo(version=version, lang=lang, languages=listed_langs,
-                        versions=site_versions, latest=latest,
-                        pdf="handbook.pdf" if options.pdf and prepared.listed[lang] else None,
-                        pages=(extra or {}).get("pages", {}),
-                        changes=(extra or {}).get("changes"))
-        if options.html:
-            with stage(f"building HTML ({lang}, {version})"):
-                html_dir, found = build_site(
-                    prepared.translated[lang], lang, prepared.labels[lang],
-                    prepared.template_dirs, prepared.theme_root, site, cache,
-                    font_cache(), options.jobs)
-            problems += found
-        if options.pdf:
-            from .pdf import build_pdfs
+    prepared.changes = (extra or {}).get("changes")
+    jobs = _jobs(options, len(prepared.languages))
+    sites = {
+        lang: SiteInfo(version=version, lang=lang, languages=listed_langs,
+                       versions=site_versions, latest=latest,
+                       pdf="handbook.pdf" if options.pdf and prepared.listed[lang] else None,
+                       pages=(extra or {}).get("pages", {}), changes=prepared.changes)
+        for lang in prepared.languages
+    }
+    os.environ["SOURCE_DATE_EPOCH"] = str(_epoch(handbook))
+    global _JOB
+    _JOB = (prepared, options, paths, sites)
+    try:
+        if jobs > 1:
+            import multiprocessing
 
-            with stage(f"building PDF ({lang}, {version})"):
-                pdf_dir, found = build_pdfs(prepared, lang, options, cache, font_cache())
-            problems += found
-        if not options.html:
-            html_dir = _published_html(paths, version, lang)
-        trees.append(Tree(version, lang, html_dir, pdf_dir, prepared.listed[lang]))
+            # fork: the children inherit the prepared handbook instead of unpickling it
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                results = pool.map(_build_language, prepared.languages)
+        else:
+            results = [_build_language(lang) for lang in prepared.languages]
+    finally:
+        _JOB = None
+    trees = [tree for tree, _ in results]
+    problems: list[Problem] = [p for _, found in results for p in found]
     for problem in problems:
         logger.warning("%s", problem)
     if problems and options.strict:
         raise ContentError(summary("build (--strict)", problems), sorted_problems(problems))
     return trees
+
+
+_JOB: tuple[Prepared, BuildOptions, Paths, dict[str, SiteInfo]] | None = None
+"""The build the language workers share (set before forking them)."""
+
+
+def _jobs(options: BuildOptions, languages: int) -> int:
+    if options.jobs > 0:
+        return min(options.jobs, languages)
+    return max(1, min(languages, os.cpu_count() or 1))
+
+
+def _epoch(handbook: Handbook) -> int:
+    """SOURCE_DATE_EPOCH: the edition's effective date, so equal input gives equal bytes."""
+    import calendar
+
+    return calendar.timegm(handbook.meta.effective.timetuple())
+
+
+def _build_language(lang: str) -> tuple[Tree, list[Problem]]:
+    """Build one language's site and PDFs into its cache folder (runs in a worker)."""
+    assert _JOB is not None
+    prepared, options, paths, sites = _JOB
+    version = prepared.handbook.meta.version
+    cache = paths.cache(version, lang)
+    site = sites[lang]
+    problems: list[Problem] = []
+    html_dir = pdf_dir = None
+    if options.html:
+        with stage(f"building HTML ({lang}, {version})"):
+            html_dir, found = build_site(
+                prepared.translated[lang], lang, prepared.labels[lang], prepared.template_dirs,
+                prepared.theme_root, site, cache, font_cache(), 1)
+        problems += found
+    if options.pdf:
+        from .pdf import build_pdfs
+
+        with stage(f"building PDF ({lang}, {version})"):
+            pdf_dir, found = build_pdfs(prepared, lang, options, cache, font_cache())
+        problems += found
+    if not options.html:
+        html_dir = _published_html(paths, version, lang)
+    return Tree(version, lang, html_dir, pdf_dir, prepared.listed[lang]), problems
 
 
 def font_cache() -> Path:

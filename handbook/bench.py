@@ -1,0 +1,190 @@
+"""The sample handbook -> a table of build timings and memory, each measured in this run.
+
+Every figure times a whole process (``python -m handbook …`` or ``sphinx-build``) with
+``os.wait4``, so start-up and imports count as users feel them, and peak memory is the
+operating system's own figure for that process and its children.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .log import logger
+from .paths import Paths
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+
+
+def _run(args: list[str], cwd: Path | None = None) -> Run:
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}):\n"
+                           f"{err.decode(errors='replace')[-2000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+def _median(runs: list[Run]) -> Run:
+    return Run(statistics.median(r.seconds for r in runs),
+               statistics.median(r.peak_mib for r in runs))
+
+
+def _handbook(*args: str) -> list[str]:
+    return [sys.executable, "-m", "handbook", *args, "-q"]
+
+
+def _fresh(work: Path, name: str) -> Path:
+    target = work / name
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.rmtree(target.parent / f".{target.name}-work", ignore_errors=True)
+    return target
+
+
+def _edit_one_rule(data: Path) -> None:
+    path = data / "sections" / "standards.yaml"
+    text = path.read_text(encoding="utf-8")
+    new = re.sub(r"(\n        text: )", r"\1（修订）", text, count=1)
+    path.write_text(new, encoding="utf-8")
+
+
+def scale_handbook(source: Path, target: Path, factor: int) -> Path:
+    """A copy of source with every rule and phrase repeated factor times under new IDs."""
+    import yaml
+
+    shutil.copytree(source, target)
+    shutil.rmtree(target / "locales", ignore_errors=True)
+    for path in sorted((target / "sections").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key, items in (("groups", "rules"), ("phrase_groups", "phrases")):
+            for group in data.get(key, []):
+                originals = group[items]
+                grown = []
+                for n in range(factor):
+                    for i, item in enumerate(originals):
+                        copy = dict(item)
+                        prefix = item["id"].rsplit("-", 1)[0]
+                        copy["id"] = f"{prefix}-{n * len(originals) + i + 1:03d}"
+                        copy.pop("see_also", None)
+                        grown.append(copy)
+                group[items] = grown
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+    meta_path = target / "handbook.yaml"
+    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    meta["languages"] = []
+    meta["release"]["required_sections"] = []
+    for key in ("effective",):
+        meta[key] = str(meta[key])
+    meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False),
+                         encoding="utf-8")
+    return target
+
+
+def _pdf_pages(folder: Path) -> int:
+    from pypdf import PdfReader
+
+    return sum(len(PdfReader(str(p)).pages) for p in sorted(folder.glob("*.pdf")))
+
+
+def run_bench(paths: Paths, runs: int = 1, skip_scaled: bool = False) -> int:
+    """Build the handbook in paths.data several ways and print the figures as a table."""
+    rows: list[tuple[str, str, str, str]] = []
+    data = paths.data.resolve()
+    with tempfile.TemporaryDirectory(prefix="handbook-bench-") as tmp_name:
+        work = Path(tmp_name)
+        import yaml
+
+        meta = yaml.safe_load((data / "handbook.yaml").read_text(encoding="utf-8"))
+        langs = [meta["source_language"], *meta.get("languages", [])]
+        version = str(meta["version"])
+        _run(_handbook("html", "--data", str(data), "--out", str(work / "warm")))  # fonts
+        for lang in langs:
+            ours, plain = [], []
+            for _ in range(runs):
+                out = _fresh(work, f"full-{lang}")
+                ours.append(_run(_handbook("html", "--data", str(data), "--out", str(out),
+                                           "-l", lang, "-j", "1")))
+                src = Paths(data, out).cache(version, lang) / "src"
+                target = work / f"plain-{lang}"
+                shutil.rmtree(target, ignore_errors=True)
+                plain.append(_run(["sphinx-build", "-q", "-b", "html", "-d",
+                                   str(target / "doctrees"), str(src), str(target / "html")]))
+            a, b = _median(ours), _median(plain)
+            rows.append((f"HTML full build {lang}", f"{a.seconds:.2f} s",
+                         f"sphinx-build {b.seconds:.2f} s", f"{a.seconds / b.seconds:.2f}× "
+                         "(target ≤ 1.15)"))
+        source = langs[0]
+        copy = work / "edit-data"
+        shutil.copytree(data, copy)
+        full, incr = [], []
+        for _ in range(runs):
+            out = _fresh(work, "incremental")
+            full.append(_run(_handbook("html", "--data", str(copy), "--out", str(out), "-l",
+                                       source)))
+            _edit_one_rule(copy)
+            incr.append(_run(_handbook("html", "--data", str(copy), "--out", str(out), "-l",
+                                       source)))
+        a, b = _median(incr), _median(full)
+        rows.append((f"HTML one-rule rebuild {source}", f"{a.seconds:.2f} s",
+                     f"full {b.seconds:.2f} s", f"{a.seconds / b.seconds:.2f}× (target ≤ 0.3)"))
+        seq, par = [], []
+        for _ in range(runs):
+            seq.append(_run(_handbook("html", "--data", str(data), "--out",
+                                      str(_fresh(work, "seq")), "-j", "1")))
+            par.append(_run(_handbook("html", "--data", str(data), "--out",
+                                      str(_fresh(work, "par")))))
+        a, b = _median(par), _median(seq)
+        rows.append((f"HTML all {len(langs)} languages, parallel ({os.cpu_count()} cores)",
+                     f"{a.seconds:.2f} s", f"sequential {b.seconds:.2f} s",
+                     f"{a.seconds / b.seconds:.2f}× (target ≤ 0.65)"))
+        pdf_runs, pages = [], 0
+        for _ in range(runs):
+            out = _fresh(work, "pdf")
+            pdf_runs.append(_run(_handbook("pdf", "--data", str(data), "--out", str(out),
+                                           "-l", source, "-j", "1")))
+            pages = _pdf_pages(out / version / source / "pdf")
+        a = _median(pdf_runs)
+        rows.append((f"PDF {source}: {pages} pages (handbook + onboarding)",
+                     f"{a.seconds:.2f} s", f"{pages / a.seconds:.1f} pages/s (target ≥ 6)",
+                     f"peak {a.peak_mib:.0f} MiB = {a.peak_mib / max(pages, 1):.2f} MiB/page "
+                     "(target ≤ 2)"))
+        if not skip_scaled:
+            big = scale_handbook(data, work / "scaled", 10)
+            small_runs, big_runs = [], []
+            for _ in range(runs):
+                small_runs.append(_run(_handbook("html", "--data", str(data), "--out",
+                                                 str(_fresh(work, "x1")), "-l", source)))
+                big_runs.append(_run(_handbook("html", "--data", str(big), "--out",
+                                               str(_fresh(work, "x10")), "-l", source)))
+            a, b = _median(big_runs), _median(small_runs)
+            rows.append((f"HTML ×10 content {source}", f"{a.seconds:.2f} s",
+                         f"×1 {b.seconds:.2f} s", f"{a.seconds / b.seconds:.2f}× time "
+                         "(target ≤ 10×)"))
+    widths = [max(len(r[i]) for r in rows + [("measure", "time", "compared with", "ratio")])
+              for i in range(4)]
+    header = ("measure", "time", "compared with", "ratio")
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |",
+             "| " + " | ".join("-" * w for w in widths) + " |"]
+    lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+              for row in rows]
+    print("\n".join(lines))  # noqa: T201 - the table is the command's output
+    logger.info("bench: %d run(s) per figure, medians", runs)
+    return 0

@@ -7,6 +7,7 @@ operating system's own figure for that process and its children.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -79,7 +80,7 @@ def scale_handbook(source: Path, target: Path, factor: int) -> Path:
                 grown = []
                 for n in range(factor):
                     for i, item in enumerate(originals):
-                        copy = dict(item)
+                        copy = json.loads(json.dumps(item, default=str))  # no aliases
                         prefix = item["id"].rsplit("-", 1)[0]
                         copy["id"] = f"{prefix}-{n * len(originals) + i + 1:03d}"
                         copy.pop("see_also", None)

@@ -31,7 +31,7 @@ if typing.TYPE_CHECKING:
 HANDBOOK_DOMAIN = "handbook"
 TEMPLATES = "templates"
 _PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*\}|%\([a-z_]+\)[sd]|%[sd]")
-_MARKUP = re.compile(r"^\s*\.\.\s+[a-z:-]+::|javascript\s*:|<\s*script|:\w+:`", re.I | re.M)
+_MARKUP = re.compile(r"^\s*\.\.\s+[a-z:-]+::|javascript\s*:|<\s*script|:[\w-]+:`", re.I | re.M)
 PLURALS = {"zh": "nplurals=1; plural=0;", "ja": "nplurals=1; plural=0;"}
 
 
@@ -125,8 +125,8 @@ def iter_messages(handbook: Handbook) -> Iterator[Message]:
     units: list[tuple[str, BaseModel]] = [(HANDBOOK_DOMAIN, handbook.meta)]
     units += [(s.id, s) for s in handbook.sections]
     for domain, obj in units:
-        display = handbook.files.get(domain, domain)
-        short = display.split("/", 1)[-1] if "/" in display else display
+        # relative to the data folder, wherever the command runs from
+        short = "handbook.yaml" if domain == HANDBOOK_DOMAIN else f"sections/{domain}.yaml"
         lines = handbook.lines.get(domain, {})
         for ctx, key, rule, text in _walk(obj, "", (), ""):
             from .load import format_key_path
@@ -254,12 +254,12 @@ def _po_syntax_error(text: str) -> tuple[int, str] | None:
     state = "start"
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
-        if not _PO_LINE.match(stripped) or (stripped.startswith('"') and not _closed(stripped)):
+        if stripped.startswith(('"', "msgctxt", "msgid", "msgstr")) and '"' in stripped \
+                and not _closed(stripped[stripped.index('"'):]):
+            return number, f"expected a closing quote, got {stripped[:40]!r}"
+        if not _PO_LINE.match(stripped):
             return number, f"expected a comment, msgctxt, msgid, msgstr or a quoted string, got " \
                            f"{stripped[:40]!r}"
-        for keyword in ("msgctxt", "msgid", "msgstr"):
-            if stripped.startswith(keyword) and not _closed(stripped[stripped.index('"'):]):
-                return number, f"expected a closing quote, got {stripped[:40]!r}"
         if stripped.startswith("msgid "):
             state = "msgid"
         elif stripped.startswith("msgstr"):
@@ -346,25 +346,32 @@ def update(handbook: Handbook, paths: Paths, languages: list[str],
     A message whose source text changed keeps its translation, becomes fuzzy and keeps the
     old source as ``#| msgid``; removed messages become obsolete (``#~``).
     """
+    report = Report()  # every catalog is checked before any is rewritten
+    for lang in languages:
+        for domain in domains(handbook):
+            path = po_file(paths.locales, lang, domain)
+            if path.is_file():
+                read_po(path, display_path(path, paths.data), report)
+    report.raise_if_errors("reading translations")
     counts: dict[str, dict[str, int]] = {}
     for lang in languages:
         tally = {"new": 0, "fuzzy": 0, "obsolete": 0}
         for domain, messages in _by_domain(handbook).items():
             path = po_file(paths.locales, lang, domain)
             old: dict[str, polib.POEntry] = {}
+            retired: dict[str, polib.POEntry] = {}
             if path.is_file():
-                report = Report()
-                read_po(path, display_path(path, paths.data), report)
-                report.raise_if_errors(f"reading {path}")
                 for entry in polib.pofile(str(path), wrapwidth=0):
                     if not entry.obsolete:
                         old[entry.msgctxt or entry.msgid] = entry
+                    else:  # kept, like msgmerge does, and revived if the message returns
+                        retired.setdefault(entry.msgctxt or entry.msgid, entry)
             po = polib.POFile(wrapwidth=0)
             _header(po, lang, handbook)
             for message in messages:
                 entry = polib.POEntry(msgctxt=message.context, msgid=message.msgid,
                                       comment=message.comment, occurrences=[message.occurrence])
-                previous = old.pop(message.context, None)
+                previous = old.pop(message.context, None) or retired.pop(message.context, None)
                 if previous is not None:
                     entry.msgstr = previous.msgstr
                     entry.flags = [f for f in previous.flags if f != "fuzzy"]
@@ -388,6 +395,7 @@ def update(handbook: Handbook, paths: Paths, languages: list[str],
                     gone.obsolete = True
                     po.append(gone)
                     tally["obsolete"] += 1
+            po.extend(e for key, e in retired.items() if key not in old)
             _save(po, path)
         counts[lang] = tally
     return counts
@@ -469,10 +477,10 @@ def run_command(action: str, paths: Paths, lang: str | None, languages: list[str
             logger.info("wrote %s", path)
         return 0
     if action == "update":
-        extract(handbook, paths)
         for name, tally in update(handbook, paths, targets).items():
             logger.info("updated %s: %d new, %d now fuzzy, %d obsolete", name, tally["new"],
                         tally["fuzzy"], tally["obsolete"])
+        extract(handbook, paths)
         return 0
     if action == "add":
         if not lang or not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", lang):
@@ -481,8 +489,8 @@ def run_command(action: str, paths: Paths, lang: str | None, languages: list[str
             raise UsageError(f"{lang} is the source language")
         prefill = s2twp() if lang == "zh_TW" and handbook.meta.source_language == "zh_CN" \
             else None
-        extract(handbook, paths)
         tally = update(handbook, paths, [lang], prefill=prefill)[lang]
+        extract(handbook, paths)
         added = _add_language_to_config(paths.data / "handbook.yaml", lang)
         logger.info("added %s: %d messages%s%s", lang, tally["new"],
                     " pre-filled with OpenCC s2twp and marked fuzzy for review" if prefill
@@ -517,20 +525,20 @@ def run_command(action: str, paths: Paths, lang: str | None, languages: list[str
 def _add_language_to_config(path: Path, lang: str) -> bool:
     """Add lang to handbook.yaml's languages list, keeping the file's comments and layout."""
     text = path.read_text(encoding="utf-8")
-    match = re.search(r"^languages:[ \t]*\[([^\]\n]*)\][ \t]*$", text, re.M)
+    match = re.search(r"^languages:[ \t]*\[([^\]\n]*)\][ \t]*(#[^\n]*)?$", text, re.M)
     if match:
         items = [x.strip() for x in match.group(1).split(",") if x.strip()]
         if lang in items:
             return False
         items.append(lang)
-        text = text[: match.start()] + f"languages: [{', '.join(items)}]" + text[match.end():]
+        text = text[: match.start(1)] + ", ".join(items) + text[match.end(1):]
     else:
-        block = re.search(r"^languages:[ \t]*\n((?:[ \t]+-[^\n]*\n)*)", text, re.M)
+        block = re.search(r"^languages:[ \t]*(#[^\n]*)?\n((?:[ \t]+-[^\n]*\n)*)", text, re.M)
         if not block:
             raise ContentError(f"{path}: expected a 'languages:' list to add {lang} to")
-        if re.search(rf"^[ \t]+-[ \t]*{re.escape(lang)}[ \t]*$", block.group(1), re.M):
+        if re.search(rf"^[ \t]+-[ \t]*{re.escape(lang)}[ \t]*(#.*)?$", block.group(2), re.M):
             return False
-        indent = re.match(r"[ \t]+", block.group(1)).group(0) if block.group(1) else "  "  # type: ignore[union-attr]
+        indent = re.match(r"[ \t]+", block.group(2)).group(0) if block.group(2) else "  "  # type: ignore[union-attr]
         text = text[: block.end()] + f"{indent}- {lang}\n" + text[block.end():]
     path.write_text(text, encoding="utf-8")
     return True

@@ -3,7 +3,9 @@
 One language gives ``handbook.pdf`` and ``onboarding-<audience>.pdf`` per audience. Each
 document is a Sphinx project of its own under ``<cache>/print-src/<name>/`` (labels are
 global in a project, and every document repeats the rules it shares), built with the
-``html`` builder and the ``print`` theme, then laid out by WeasyPrint in this process.
+``html`` builder and the ``print`` theme, then laid out through WeasyPrint's Python API
+(``HTML(...).render().write_pdf()``), one document per worker process when several CPUs
+are free: WeasyPrint is single-threaded.
 
 - WeasyPrint reads only files under ``<cache>/print-html/`` and ``data:`` URLs; anything
   else stops the build with an error naming the URL (:class:`BuildDirFetcher`).
@@ -38,9 +40,10 @@ from sphinx.writers.html5 import HTML5Translator
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from . import __version__
-from .errors import ContentError, Location, Problem, UsageError
+from .errors import ContentError, Location, Problem, Report, UsageError
 from .fonts import Face, faces
 from .html import CONF_PY, DOCUTILS_CONF, LANGUAGE_NAMES, brand_css, run_sphinx, sphinx_conf
+from .i18n import theme_labels
 from .log import logger
 from .paths import THEMES
 from .render import Renderer, rst_escape, sync_tree
@@ -55,66 +58,6 @@ _PLACEHOLDER = "HBPDFIDENTIFIER"
 _SCRIPT = {"zh_CN": "hans", "zh_TW": "hant", "zh_HK": "hant"}
 _STYLESHEETS = ["brand.css", "print.css", "print-page.css"]
 _BAND_MM = 18.0  # height of the colour band at the foot of the cover
-
-# Print labels not yet in the theme catalogs (themes/handbook/locales/*/theme.po): used
-# only where a catalog has no entry, so a catalog entry always wins.
-_FALLBACK_LABELS: dict[str, dict[str, str]] = {
-    "zh_CN": {
-        "Onboarding manual": "入职手册",
-        "Audience": "适用对象",
-        "Governance": "内容管理",
-        "Chapter": "章节",
-        "PDF identifier": "文件标识",
-        "Questions about a chapter": "各章负责部门",
-        "Printed copies are not updated. The current edition is always the one on the "
-        "intranet.": "印刷本不随内网更新，现行版本以内网为准。",
-        "Page {page} of {pages}": "第 {page} 页，共 {pages} 页",
-        "This manual holds the standards that apply to you as {role}. Keep it at hand: every "
-        "rule has an ID you can look up on the intranet.":
-            "本手册收录了{role}岗位适用的全部规范。请随身携带；每条规范都有编号，可在内网查到全文。",
-        "Acknowledgement": "确认页",
-        "I confirm that I have received the onboarding manual for {role} of the {title}, "
-        "edition {version}, that I have read it, and that I will follow the standards that "
-        "apply to my role.":
-            "本人确认已收到《{title}》{version} 版{role}入职手册，已认真阅读，"
-            "并将遵守适用于本岗位的各项规范。",
-        "Name": "姓名",
-        "Signature": "本人签名",
-        "Date": "日期",
-        "Supervisor": "主管姓名",
-        "Supervisor's signature": "主管签名",
-        "Hand this page to your supervisor; it is kept in your personnel file.":
-            "请将本页交给主管，存入个人档案。",
-    },
-    "zh_TW": {
-        "Onboarding manual": "入職手冊",
-        "Audience": "適用對象",
-        "Governance": "內容管理",
-        "Chapter": "章節",
-        "PDF identifier": "文件識別碼",
-        "Questions about a chapter": "各章負責部門",
-        "Printed copies are not updated. The current edition is always the one on the "
-        "intranet.": "印刷本不隨內網更新，現行版本以內網為準。",
-        "Page {page} of {pages}": "第 {page} 頁，共 {pages} 頁",
-        "This manual holds the standards that apply to you as {role}. Keep it at hand: every "
-        "rule has an ID you can look up on the intranet.":
-            "本手冊收錄了{role}職位適用的全部規範。請隨身攜帶；每條規範都有編號，可在內網查到全文。",
-        "Acknowledgement": "確認頁",
-        "I confirm that I have received the onboarding manual for {role} of the {title}, "
-        "edition {version}, that I have read it, and that I will follow the standards that "
-        "apply to my role.":
-            "本人確認已收到《{title}》{version} 版{role}入職手冊，已詳細閱讀，"
-            "並將遵守適用於本職位的各項規範。",
-        "Name": "姓名",
-        "Signature": "本人簽名",
-        "Date": "日期",
-        "Supervisor": "主管姓名",
-        "Supervisor's signature": "主管簽名",
-        "Hand this page to your supervisor; it is kept in your personnel file.":
-            "請將本頁交給主管，存入個人檔案。",
-    },
-}
-
 
 # --- page setup ----------------------------------------------------------------------------
 
@@ -276,6 +219,15 @@ class PrintDoc:
     """The PDF's /ID: the content and the page setup."""
 
 
+def print_labels(prepared: Prepared, lang: str) -> tuple[dict[str, str], list[Problem]]:
+    """Theme labels for print: the site theme's catalog over the print theme's own
+    (<theme>/print/locales/<lang>/LC_MESSAGES/theme.po: covers, folios, acknowledgement)."""
+    report = Report()
+    own = theme_labels([prepared.theme_root / "print", THEMES / "handbook" / "print"], lang,
+                       report)
+    return {**own, **prepared.labels[lang]}, report.problems
+
+
 def _audiences(handbook: Handbook, wanted: list[str] | None) -> list[str]:
     known = [a.id for a in handbook.meta.audiences]
     unknown = [a for a in wanted or [] if a not in known]
@@ -323,7 +275,6 @@ def _metadata(handbook: Handbook, lang: str, labels: dict[str, str], name: str) 
 def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: Prepared,
                audiences: list[str], setup: PageSetup) -> list[PrintDoc]:
     """The Sphinx project of every print document of one language."""
-    labels = {**_FALLBACK_LABELS.get(lang, {}), **labels}
     meta = handbook.meta
     renderer = Renderer(handbook, lang, labels, prepared.template_dirs)
     assets = _assets(handbook)
@@ -532,14 +483,15 @@ def _install_fonts(folder: Path, fonts: dict[str, Path]) -> None:
             stale.unlink()
 
 
-def build_pdfs(prepared: Prepared, lang: str, options: BuildOptions, cache: Path,
-               font_cache: Path) -> tuple[Path, list[Problem]]:
-    """Build handbook.pdf and the onboarding manuals of one language; return <cache>/pdf.
+def build_print_html(prepared: Prepared, lang: str, options: BuildOptions, cache: Path
+                     ) -> tuple[list[PrintDoc], Path, list[Problem]]:
+    """Write and build the Sphinx project of every print document of one language.
 
-    font_cache is not needed: WeasyPrint embeds its own subset of each font file.
+    Returns the documents, the folder holding <name>/<name>.html and the fonts (the only
+    folder WeasyPrint may read), and the problems found.
     """
     handbook = prepared.translated[lang]
-    labels = {**_FALLBACK_LABELS.get(lang, {}), **prepared.labels[lang]}
+    labels, problems = print_labels(prepared, lang)
     audiences = _audiences(handbook, options.audiences)
     setup = PageSetup.for_handbook(handbook, options.paper, options.bleed)
     face_map = faces(handbook.sections, handbook.data_dir)
@@ -550,7 +502,6 @@ def build_pdfs(prepared: Prepared, lang: str, options: BuildOptions, cache: Path
     colors = _brand_colors(handbook, face_map, lang) + _cmyk_css(handbook)
     page = page_css(handbook, lang, labels, setup, face_map, fonts, scripts)
     docs = print_docs(handbook, lang, labels, prepared, audiences, setup)
-    problems: list[Problem] = []
     for doc in docs:
         files = dict(doc.files)
         files["_static/brand.css"] = colors
@@ -559,6 +510,16 @@ def build_pdfs(prepared: Prepared, lang: str, options: BuildOptions, cache: Path
         sync_tree(srcdir, files)
         problems += run_sphinx(srcdir, html_root / doc.name, cache / "print-doctrees" / doc.name,
                                "html")
+    return docs, html_root, problems
+
+
+def build_pdfs(prepared: Prepared, lang: str, options: BuildOptions, cache: Path,
+               font_cache: Path) -> tuple[Path, list[Problem]]:
+    """Build handbook.pdf and the onboarding manuals of one language; return <cache>/pdf.
+
+    font_cache is not needed: WeasyPrint embeds its own subset of each font file.
+    """
+    docs, html_root, problems = build_print_html(prepared, lang, options, cache)
     out = cache / "pdf"
     out.mkdir(parents=True, exist_ok=True)
     wanted = {f"{doc.name}.pdf" for doc in docs}

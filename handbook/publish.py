@@ -22,7 +22,7 @@ from .log import logger
 from .paths import Paths
 
 KEEP_RELEASES = 3
-_SKIP = {".buildinfo", ".doctrees"}
+_SKIP = {".buildinfo", ".buildinfo.bak", ".doctrees"}
 
 
 @dataclass(frozen=True)
@@ -84,20 +84,24 @@ def publish(paths: Paths, trees: list[Tree], versions_meta: dict[str, dict[str, 
     paths.releases.mkdir(parents=True, exist_ok=True)
     previous = current_release(paths)
     staging = paths.releases / f".staging-{os.getpid()}-{time.monotonic_ns()}"
-    if previous is not None:
-        _link_tree(previous, staging)
-    else:
-        staging.mkdir(parents=True)
-    for tree in trees:
-        target = staging / tree.version / tree.lang
-        if target.exists():
-            shutil.rmtree(target)
-        if tree.html is not None:
-            _copy_tree(tree.html, target)
-        if tree.pdf is not None and tree.listed:
-            _copy_tree(tree.pdf, target / "pdf")
-    versions = _merge_versions(read_versions(previous), trees, versions_meta)
-    _write_index(staging, versions, default_lang)
+    try:
+        if previous is not None:
+            _link_tree(previous, staging)
+        else:
+            staging.mkdir(parents=True)
+        for tree in trees:
+            target = staging / tree.version / tree.lang
+            if target.exists():
+                shutil.rmtree(target)
+            if tree.html is not None:
+                _copy_tree(tree.html, target)
+            if tree.pdf is not None and tree.listed:
+                _copy_tree(tree.pdf, target / "pdf")
+        versions = _merge_versions(read_versions(previous), trees, versions_meta)
+        _write_index(staging, versions, default_lang)
+    except BaseException:  # a failed build leaves no staging folder (a killed one: _prune)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     release = paths.releases / _release_name(paths)
     staging.rename(release)
     link = paths.out.parent / f".{paths.out.name}.link-{os.getpid()}"
@@ -172,3 +176,7 @@ def _prune(paths: Paths, current: Path, keep: int) -> None:
         # a staging folder of a killed build; a running build's is younger than a minute
         if time.time() - stale.stat().st_mtime > 60:
             shutil.rmtree(stale, ignore_errors=True)
+    for stale in paths.out.parent.glob(f".{paths.out.name}.link-*"):
+        # the new link of a build killed just before its switch
+        if stale.is_symlink() and time.time() - stale.lstat().st_mtime > 60:
+            stale.unlink(missing_ok=True)

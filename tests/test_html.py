@@ -251,3 +251,19 @@ def test_untranslated_and_fuzzy_text_shows_source_with_notice(root, tmp_path: Pa
     assert block.get("lang") == "zh-CN"
     assert "Translation may be out of date" in block.text_content()
     assert fuzzy.msgid in block.text_content()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_accessibility_basics(sample_site: Path, lang: str) -> None:
+    for path in sorted((sample_site / VERSION / lang).glob("*.html")):
+        root = lhtml.parse(str(path)).getroot()
+        assert len(root.xpath("//main")) == 1 and root.xpath("//header") and root.xpath(
+            "//nav[@aria-label]") and root.xpath("//footer"), path.name
+        levels = [int(h.tag[1]) for h in root.xpath("//main//*[self::h1 or self::h2 or "
+                                                      "self::h3 or self::h4]")]
+        assert levels and levels[0] == 1 and levels.count(1) == 1, path.name
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (path.name, levels)
+        for img in root.xpath("//img"):
+            assert img.get("alt") is not None, (path.name, img.get("src"))
+        for select in root.xpath("//select"):
+            assert select.get("aria-label") or select.xpath("ancestor::label"), path.name

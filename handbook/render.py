@@ -139,6 +139,7 @@ class Renderer:
             "script_names": {"latin": "Latin", "hans": "Simplified Chinese",
                              "hant": "Traditional Chinese"},
             "audience_items": self.audience_items,
+            "checklist_row": _checklist_row,
             "has_changes": False,
             "pdf_name": None,
             "mission": None,
@@ -262,6 +263,16 @@ class Renderer:
         return self.page("changes.rst.j2", changes=list(sections.values()), counts=counts,
                          status_labels={k: self.gettext(v) for k, v in labels.items()},
                          old_version=rst_escape(old_version))
+
+
+def _checklist_row(item: Any) -> Rst:
+    """One audience-checklist row as a JSON line (never parsed as reST)."""
+    title = getattr(item, "title", None) or getattr(item, "situation", "")
+    measure = getattr(item, "measure", None) or ""
+    row = {"id": item.id, "anchor": item.id.lower(), "title": str(title),
+           "title_status": getattr(title, "status", "ok"), "measure": str(measure),
+           "measure_status": getattr(measure, "status", "ok")}
+    return Rst(json.dumps(row, ensure_ascii=False))
 
 
 _FIELD_LABELS = {

@@ -159,10 +159,13 @@ def build_prepared(prepared: Prepared, options: BuildOptions, paths: Paths,
     try:
         if jobs > 1:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-            # fork: the children inherit the prepared handbook instead of unpickling it
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                results = pool.map(_build_language, prepared.languages)
+            # fork: the workers inherit the prepared handbook instead of unpickling it;
+            # they are not daemons, so the PDF stage may start layout workers of its own
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) \
+                    as pool:
+                results = list(pool.map(_build_language, prepared.languages))
         else:
             results = [_build_language(lang) for lang in prepared.languages]
     finally:

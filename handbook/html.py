@@ -197,6 +197,11 @@ def run_sphinx(srcdir: Path, outdir: Path, doctrees: Path, builder: str = "html"
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    import sphinx.locale
+
+    # Sphinx keeps its interface translations per process and only adds fallbacks on the
+    # next init, so the first language built would win every later build.
+    sphinx.locale.translators.clear()
     warnings = io.StringIO()
     status = io.StringIO()
     start = time.perf_counter()

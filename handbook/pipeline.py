@@ -75,8 +75,12 @@ def prepare(data: Path, paths: Paths, languages: list[str] | None,
             translated[lang] = translate(handbook, lang, None)
             listed[lang] = True
             continue
+        before = len(i18n_report.errors)
         catalog = load_catalog(paths, lang, domains(handbook), i18n_report)
         translated[lang] = translate(handbook, lang, catalog)
+        if len(i18n_report.errors) > before:
+            listed[lang] = False  # unreadable catalogs: the errors say so, not the gate
+            continue
         ready, percent = release_ready(handbook, stats(handbook, catalog, lang))
         listed[lang] = ready
         if not ready:

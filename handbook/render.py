@@ -332,8 +332,17 @@ def make_env(template_dirs: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["heading"] = _heading
+    env.filters["inline"] = _inline
     env.filters["block"] = _block
     return env
+
+
+def _inline(text: str) -> Rst:
+    """A text on one line (paragraph breaks become spaces), keeping its translation state."""
+    out = Rst(" ".join(str(text).split()))
+    out.status = getattr(text, "status", "ok")
+    out.lang = getattr(text, "lang", "")
+    return out
 
 
 def _heading(text: str, char: str = "=") -> Rst:

@@ -1,0 +1,58 @@
+"""`build.py serve`: serves the site on loopback and rebuilds it when data changes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:  # loopback only
+        return str(response.read().decode("utf-8"))
+
+
+@pytest.mark.slow
+def test_serve_rebuilds_on_change(root, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = root("minimal")
+    out = tmp_path / "site"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "handbook", "serve", "--data", str(data), "--out", str(out),
+         "--port", "0"], stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        port = None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and port is None:
+            line = proc.stderr.readline()
+            match = re.search(r"serving .* at http://127\.0\.0\.1:(\d+)/", line)
+            if match:
+                port = int(match.group(1))
+        assert port, "server did not start"
+        base = f"http://127.0.0.1:{port}"
+        first = _get(f"{base}/_hb/release")
+        page = _get(f"{base}/")
+        assert "/_hb/release" in page  # the reload script is added to served pages only
+        section = next((data / "sections").glob("*.yaml"))
+        text = section.read_text("utf-8")
+        title = re.search(r"^title: (.+)$", text, re.M)
+        assert title
+        section.write_text(text.replace(title.group(0), "title: Edited while serving", 1),
+                           "utf-8")
+        while time.monotonic() < deadline and _get(f"{base}/_hb/release") == first:
+            time.sleep(0.5)
+        assert _get(f"{base}/_hb/release") != first, "no rebuild after the change"
+        version = re.search(r'version: "?([0-9.]+)', (data / "handbook.yaml").read_text())
+        assert version
+        built = _get(f"{base}/{version.group(1)}/en/{section.stem}.html")
+        assert "Edited while serving" in built
+        on_disk = (out / version.group(1) / "en" / f"{section.stem}.html").read_text("utf-8")
+        assert "/_hb/release" not in on_disk  # the published files stay as built
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -56,3 +56,5 @@ def test_serve_rebuilds_on_change(root, tmp_path: Path) -> None:  # type: ignore
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        if proc.stderr is not None:
+            proc.stderr.close()

@@ -99,11 +99,11 @@ def publish(paths: Paths, trees: list[Tree], versions_meta: dict[str, dict[str, 
                 _copy_tree(tree.pdf, target / "pdf")
         versions = _merge_versions(read_versions(previous), trees, versions_meta)
         _write_index(staging, versions, default_lang)
+        release = paths.releases / _release_name(paths)
+        staging.rename(release)
     except BaseException:  # a failed build leaves no staging folder (a killed one: _prune)
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    release = paths.releases / _release_name(paths)
-    staging.rename(release)
     link = paths.out.parent / f".{paths.out.name}.link-{os.getpid()}"
     link.unlink(missing_ok=True)
     os.symlink(os.path.relpath(release, paths.out.parent), link)
@@ -142,16 +142,22 @@ def _version_key(name: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in name.split("."))
 
 
+def _write_new(path: Path, text: str) -> None:
+    """Write a file of the new release, never through a hard link into the live one."""
+    path.unlink(missing_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
 def _write_index(release: Path, versions: list[dict[str, Any]], default_lang: str) -> None:
-    (release / "versions.json").write_text(
-        json.dumps({"versions": versions}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _write_new(release / "versions.json",
+               json.dumps({"versions": versions}, ensure_ascii=False, indent=2) + "\n")
     if not versions:
         return
     latest = versions[0]
     lang = default_lang if default_lang in latest["languages"] else \
         (latest["languages"] or latest.get("preview") or [default_lang])[0]
     target = f"{latest['name']}/{lang}/index.html"
-    (release / "index.html").write_text(_redirect(target), encoding="utf-8")
+    _write_new(release / "index.html", _redirect(target))
     latest_link = release / "latest"
     if latest_link.is_symlink() or latest_link.exists():
         latest_link.unlink()

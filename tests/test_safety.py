@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import http.server
 import io
+import json
 import os
 import re
 import shutil
@@ -44,7 +45,6 @@ from handbook.log import counter
 
 Root = Callable[[str], Path]
 
-REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
 VERSION = "2026.1"
 LANG = "en"
@@ -77,6 +77,17 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def change_everything(data: Path) -> None:
+    """An edit that changes every page, versions.json and the root index.html.
+
+    Words are only added: see test_reproducible for what removing words does to the search
+    index of an incremental build, which the comparisons here must not depend on.
+    """
+    edit(data / "handbook.yaml", "title: Service Standards", "title: Service Standards Book")
+    edit(data / "sections" / "phone.yaml", "the company name first",
+         "the company name first, then your own")
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +123,8 @@ def _raise_in_build_site(monkeypatch: pytest.MonkeyPatch) -> None:
 def _raise_while_publishing(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom while publishing")
-    monkeypatch.setattr(handbook.publish, "_write_index", boom)
+    # the new release is complete (versions.json and index.html written) but not yet named
+    monkeypatch.setattr(handbook.publish, "_release_name", boom)
 
 
 @pytest.mark.parametrize("fault", [_raise_in_sphinx, _raise_after_sphinx, _raise_in_build_site,
@@ -124,10 +136,7 @@ def test_exception_mid_build_leaves_the_site_untouched(
     data, out = root("minimal"), tmp_path / "site"
     assert build("html", data, out) == 0
     before, link = snapshot(out), os.readlink(out)
-    # Only words are added: see test_reproducible for what removing words does to the search
-    # index of an incremental build, which the last comparison here must not depend on.
-    edit(data / "sections" / "phone.yaml", "the company name first",
-         "the company name first, then your own")
+    change_everything(data)
     capsys.readouterr()
     with monkeypatch.context() as patch:
         fault(patch)
@@ -148,9 +157,8 @@ def test_exception_mid_build_leaves_the_site_untouched(
 def test_content_error_leaves_the_site_untouched(root: Root, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     data, out = root("minimal"), tmp_path / "site"
-    assert build("all", data, out) == 0
+    assert build("html", data, out) == 0
     before, link = snapshot(out), os.readlink(out)
-    assert any(rel.endswith("pdf/handbook.pdf") for rel in before)
     edit(data / "sections" / "basics.yaml", "title: Greeting\n", "title: [Greeting\n")
     capsys.readouterr()
     for command in ("html", "pdf", "all"):
@@ -172,8 +180,8 @@ from handbook.cli import main
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 
-if sys.argv[1] == "staging":      # killed while filling its staging folder
-    publish._write_index = die
+if sys.argv[1] == "staging":      # killed with its staging folder filled, before naming it
+    publish._release_name = die
 else:                              # killed after naming its release, before the switch
     publish.os = types.ModuleType("os")
     publish.os.__dict__.update(os.__dict__)
@@ -188,8 +196,7 @@ def test_killed_build_leaves_the_site_untouched_and_is_cleaned_up(
     data, out = root("minimal"), tmp_path / "site"
     assert build("html", data, out) == 0
     before, link, kept = snapshot(out), os.readlink(out), releases(out)
-    edit(data / "sections" / "phone.yaml", "the company name first",
-         "the company name first, then your own")
+    change_everything(data)
     script = tmp_path / "kill.py"
     script.write_text(_KILL, encoding="utf-8")
     proc = subprocess.run([sys.executable, str(script), moment, str(data), str(out)],
@@ -252,7 +259,6 @@ def test_another_version_never_deletes_the_first(root: Root, tmp_path: Path) -> 
     assert {k: v for k, v in tree.items() if k.startswith(f"{VERSION}/")} == first
     assert (out / "2026.2" / LANG / "index.html").is_file()
     assert tree["latest"] == "-> 2026.2"
-    import json
     versions = json.loads((out / "versions.json").read_text("utf-8"))["versions"]
     assert [(v["name"], v["latest"]) for v in versions] == [("2026.2", True), ("2026.1", False)]
     # building the older edition again keeps the newer one, and the newer one stays latest
@@ -286,6 +292,12 @@ class _Reader:
                     self.failures.append(f"{path.name}: {exc!r}")
                     continue
                 self.reads += 1
+                if path.suffix == ".json":
+                    try:
+                        json.loads(data)["versions"][0]["name"]
+                    except Exception as exc:  # noqa: BLE001 - any failure is a failed read
+                        self.failures.append(f"{path.name}: {exc!r}")
+                    continue
                 if not data.rstrip().endswith(b"</html>"):
                     self.failures.append(f"{path.name}: partial file of {len(data)} bytes")
                     continue
@@ -299,7 +311,8 @@ def test_readers_never_see_a_missing_or_partial_page(root: Root, tmp_path: Path)
     data, out = root("minimal"), tmp_path / "site"
     phone = data / "sections" / "phone.yaml"
     assert build("html", data, out) == 0
-    reader = _Reader([out / VERSION / LANG / "index.html", out / VERSION / LANG / "phone.html"])
+    reader = _Reader([out / VERSION / LANG / "index.html", out / VERSION / LANG / "phone.html",
+                      out / "index.html", out / "versions.json"])
     thread = threading.Thread(target=reader.run, daemon=True)
     thread.start()
     try:
@@ -477,6 +490,8 @@ class Built:
     err: str
     requests: list[str]
     connections: int
+    pdf_text: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """PDF file name -> (text of its pages, its metadata values)."""
 
 
 def build_planted(base: Path, name: str, listener: Listener, command: str,
@@ -490,13 +505,19 @@ def build_planted(base: Path, name: str, listener: Listener, command: str,
     with contextlib.redirect_stderr(stderr):
         code = build(command, data, out)
     warnings = counter.warnings
-    return Built(data, out, planted, listener.url, code, warnings, stderr.getvalue(),
-                 listener.requests[before[0]:], listener.connections - before[1])
+    built = Built(data, out, planted, listener.url, code, warnings, stderr.getvalue(),
+                  listener.requests[before[0]:], listener.connections - before[1])
+    for pdf in sorted(out.glob(f"{VERSION}/{LANG}/pdf/*.pdf")):
+        reader = PdfReader(pdf)
+        built.pdf_text[pdf.name] = ("".join(page.extract_text() for page in reader.pages),
+                                    " ".join(str(v) for v in (reader.metadata or {}).values()))
+    return built
 
 
 def _rotated(url: str) -> Callable[[int], list[str]]:
+    """Field n: half the payloads, starting with payload n (the handbook stays short)."""
     lines = payloads(url)
-    return lambda n: lines[n % len(lines):] + lines[:n % len(lines)]
+    return lambda n: [lines[(n + k) % len(lines)] for k in range(len(lines) // 2)]
 
 
 @pytest.fixture(scope="module", params=["adversarial", "minimal"])
@@ -590,12 +611,13 @@ def test_hostile_text_includes_no_file(hostile: Built) -> None:
     work = hostile.out.parent / f".{hostile.out.name}-work"
     for top in (hostile.out.resolve(), work / "cache"):
         for path in top.rglob("*"):
-            if path.is_file() and path.suffix not in (".woff", ".woff2", ".ttf", ".otf"):
+            if path.is_file() and path.suffix not in (".woff", ".ttf", ".otf", ".pdf"):
                 data = path.read_bytes()
-                if path.suffix == ".pdf":
-                    data = "".join(p.extract_text() for p in PdfReader(path).pages).encode()
                 assert b"root:x:0:0" not in data, path
-                assert b"/bin/bash" not in data and b"/usr/sbin/nologin" not in data, path
+                assert b"/usr/sbin/nologin" not in data, path
+    for name, (text, meta) in hostile.pdf_text.items():
+        assert "root:x:0:0" not in text + meta, name
+        assert "/usr/sbin/nologin" not in text + meta, name
 
 
 def test_hostile_text_is_shown_literally(hostile: Built) -> None:
@@ -603,11 +625,8 @@ def test_hostile_text_is_shown_literally(hostile: Built) -> None:
     site = [page_text(p) for p in sorted((hostile.out / VERSION / LANG).glob("*.html"))]
     visible = "\n".join(text for text, _ in site)
     attributes = "\n".join(attrs for _, attrs in site)
-    pdf_text = pdf_meta = ""
-    for pdf in sorted((hostile.out / VERSION / LANG / "pdf").glob("*.pdf")):
-        reader = PdfReader(pdf)
-        pdf_text += "".join(page.extract_text() for page in reader.pages)
-        pdf_meta += " ".join(str(v) for v in (reader.metadata or {}).values())
+    pdf_text = "".join(text for text, _ in hostile.pdf_text.values())
+    pdf_meta = " ".join(meta for _, meta in hostile.pdf_text.values())
     pdf_flat = "".join(pdf_text.split())
     unseen, mangled = [], []
     for item in hostile.planted:
@@ -621,7 +640,8 @@ def test_hostile_text_is_shown_literally(hostile: Built) -> None:
             unseen.append(item.key_path)
     assert mangled == []
     assert unseen == []
-    for line in payloads(hostile.url):  # and in the PDFs, line breaks aside
+    for line in payloads(hostile.url):  # every payload, in the PDFs too (line breaks aside)
+        assert _flat(line) in visible
         assert "".join(line.split()) in pdf_flat, line
 
 
@@ -630,18 +650,20 @@ def test_no_request_while_building(hostile: Built) -> None:
     assert hostile.connections == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a paragraph break (blank line) in a text field that a template places inline breaks the "
-    "reST: in an assessment's question-group title the next lines leave the hb-assessment "
-    "directive and the build stops with an internal error (KeyError: 'form_id' in "
-    "sphinxext depart_question); in rule/section/assessment titles, colour names, audience "
-    "names and band labels it gives Sphinx warnings and broken markup. Text allows "
-    "paragraphs, so inline places must fold them (or validation must refuse them)."))
-def test_hostile_paragraphs_in_every_field(tmp_path: Path, listener: Listener) -> None:
-    built = build_planted(tmp_path, "adversarial", listener, "html",
+def _paragraphs(base: Path, listener: Listener, command: str) -> Built:
+    """The payloads with their blank lines: every text field holds several paragraphs, also
+    the ones a template shows inline (titles, names, labels, table cells)."""
+    built = build_planted(base, "adversarial", listener, command,
                           lambda url: lambda n: paragraph_payloads(url), "\n\n")
     assert built.code == 0, built.err
+    assert built.requests == [] and built.connections == 0
     assert built.warnings == 0, built.err
+    return built
+
+
+def test_hostile_paragraphs_in_every_field_of_the_site(tmp_path: Path,
+                                                       listener: Listener) -> None:
+    built = _paragraphs(tmp_path, listener, "html")
     found = []
     for page in sorted((built.out / VERSION).rglob("*.html")):
         found += active_content(page)
@@ -654,7 +676,24 @@ def test_hostile_paragraphs_in_every_field(tmp_path: Path, listener: Listener) -
             shown = "".join(visible[at:at + 600].split())
             for line in item.lines:
                 assert "".join(line.split()) in shown, (item.key_path, line)
-    assert built.requests == [] and built.connections == 0
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "print templates still break on a paragraph break in a text field they show inline: "
+    "organisation.name inside the imprint's :hb-title: role (unterminated role warning) and "
+    "an owner's name in the imprint's governance list-table (\"uniform two-level bullet list "
+    "expected\": the table is not built); the site templates fold these since 909eb10"))
+def test_hostile_paragraphs_in_every_field_of_the_pdfs(tmp_path: Path,
+                                                       listener: Listener) -> None:
+    built = _paragraphs(tmp_path, listener, "pdf")
+    found = []
+    for pdf in sorted((built.out / VERSION).rglob("*.pdf")):
+        found += pdf_problems(pdf)
+    assert found == []
+    text = "".join("".join((t + m).split()) for t, m in built.pdf_text.values())
+    assert "root:x:0:0" not in text
+    for item in built.planted:
+        assert item.marker in text, item.key_path
 
 
 # --- asset paths ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,7 +107,7 @@ def subset_woff(source: Path, text: str, cache: Path) -> bytes:
         font.close()
     data = buffer.getvalue()
     cache.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(".tmp")
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")  # builds may share the cache
     tmp.write_bytes(data)
     tmp.replace(cached)
     return data

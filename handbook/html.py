@@ -191,10 +191,9 @@ _WARNING = re.compile(r"^(?P<path>[^\n]*?):(?P<line>\d+)?:? ?(?P<kind>WARNING|ER
 def run_sphinx(srcdir: Path, outdir: Path, doctrees: Path, builder: str = "html",
                jobs: int = 1) -> list[Problem]:
     """Run Sphinx in this process; return its warnings as located problems."""
+    import jieba
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
-
-    import jieba
 
     jieba.setLogLevel(logging.WARNING)
     import sphinx.locale
@@ -264,5 +263,29 @@ def build_site(handbook: Any, lang: str, labels: dict[str, str], template_dirs: 
         if rel.endswith(".rst"):
             (outdir / rel.replace(".rst", ".html")).unlink(missing_ok=True)
     problems = run_sphinx(srcdir, outdir, doctrees, "html", jobs)
+    prune_search_index(outdir / "searchindex.js")
     install_fonts(outdir, face_map, font_cache)
     return outdir, problems
+
+
+def prune_search_index(path: Path) -> None:
+    """Drop the words an incremental build emptied, so the index equals a clean build's.
+
+    Sphinx's IndexBuilder.prune() empties a word's document list when its pages change but
+    keeps the word, and writes it as ``"word": []``.
+    """
+    from sphinx.search import js_index
+
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    data = js_index.loads(text)
+    changed = False
+    for key in ("terms", "titleterms"):
+        terms = data.get(key, {})
+        empty = [word for word, docs in terms.items() if docs == []]
+        for word in empty:
+            del terms[word]
+        changed = changed or bool(empty)
+    if changed:
+        path.write_text(js_index.dumps(data), encoding="utf-8")

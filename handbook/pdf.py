@@ -273,7 +273,8 @@ def _metadata(handbook: Handbook, lang: str, labels: dict[str, str], name: str) 
 
 
 def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: Prepared,
-               audiences: list[str], setup: PageSetup) -> list[PrintDoc]:
+               audiences: list[str], setup: PageSetup,
+               static: dict[str, str]) -> list[PrintDoc]:
     """The Sphinx project of every print document of one language."""
     meta = handbook.meta
     renderer = Renderer(handbook, lang, labels, prepared.template_dirs)
@@ -306,7 +307,7 @@ def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: 
             "html_context": {"hb_print": _metadata(handbook, lang, labels, name)},
             "html_search_options": {},
         })
-        files: dict[str, str | bytes] = dict(assets)
+        files: dict[str, str | bytes] = {**assets, **static}
         files[f"{name}.rst"] = rst.replace(_PLACEHOLDER, identifier)
         files["handbook-conf.json"] = json.dumps(conf, ensure_ascii=False, indent=1,
                                                  sort_keys=True)
@@ -400,16 +401,22 @@ def write_pdf(html: Path, target: Path, root: Path, file_id: bytes,
 def _layout_job(html: str, target: str, root: str, file_id: bytes
                 ) -> tuple[int, list[Problem], float, str | None]:
     """Worker process: write_pdf with plain arguments; errors come back as text."""
-    start = time.process_time()
+    start = time.perf_counter()
     try:
         pages, problems = write_pdf(Path(html), Path(target), Path(root), file_id)
     except ContentError as exc:
         return 0, [], 0.0, str(exc)
-    return pages, problems, time.process_time() - start, None
+    return pages, problems, time.perf_counter() - start, None
 
 
 def _workers(count: int) -> int:
-    """Documents laid out side by side: one per CPU this process may use."""
+    """Documents laid out side by side: one per CPU this process may use, or just this
+    process in one of the pipeline's language workers (daemonic, so it may not start
+    processes, and its sibling languages keep the other CPUs busy)."""
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:
+        return 1
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
@@ -417,50 +424,75 @@ def _workers(count: int) -> int:
     return max(1, min(count, cpus))
 
 
-def layout_all(jobs: list[tuple[Path, Path, bytes]], root: Path) -> tuple[int, list[Problem]]:
-    """Lay out every (html, target, file id); return the total page count and the warnings.
+class Layout:
+    """Lays out print HTML files into PDFs as they are submitted; collects pages and warnings.
 
-    WeasyPrint is single-threaded, so with several CPUs each document goes to a worker
-    process of its own (started fresh, so it holds only WeasyPrint and that document);
-    with one CPU, or one document, it runs in this process.
+    WeasyPrint is single-threaded, so with several CPUs the documents go to worker
+    processes (started fresh, so they hold only WeasyPrint and their document) while this
+    process builds the next document's HTML; with one CPU, one document, or inside a
+    language worker of the pipeline, they are laid out here, one after the other.
     """
-    from weasyprint.text.fonts import FontConfiguration
 
-    total, problems, done = 0, [], 0
-    workers = _workers(len(jobs))
+    def __init__(self, root: Path, count: int) -> None:
+        self.root = root
+        self.count = count
+        self.pages = 0
+        self.problems: list[Problem] = []
+        self._done = 0
+        self._font_config: Any = None
+        self._pool: Any = None
+        self._futures: list[tuple[Any, Path]] = []
 
-    def report(target: Path, pages: int, seconds: float) -> None:
-        nonlocal done, total
-        done += 1
-        total += pages
-        logger.info("[%3d%%] %s: %d pages (%.1f s)", 100 * done // len(jobs), target.name,
-                    pages, seconds)
+    def __enter__(self) -> Layout:
+        workers = _workers(self.count)
+        if workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-    if workers == 1:
-        font_config = FontConfiguration()  # shared: each font file is loaded once
-        for html, target, file_id in jobs:
-            start = time.perf_counter()
-            pages, found = write_pdf(html, target, root, file_id, font_config)
-            problems += found
-            report(target, pages, time.perf_counter() - start)
-        return total, problems
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+            self._pool = ProcessPoolExecutor(workers,
+                                             mp_context=multiprocessing.get_context("spawn"))
+        return self
 
-    errors = []
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_layout_job, str(html), str(target), str(root), file_id): target
-                   for html, target, file_id in jobs}
-        for future, target in futures.items():
-            pages, found, seconds, error = future.result()
-            if error:
-                errors.append(error)
-                continue
-            problems += found
-            report(target, pages, seconds)
-    if errors:
-        raise ContentError("\n".join(errors))
-    return total, problems
+    def submit(self, html: Path, target: Path, file_id: bytes) -> None:
+        if self._pool is not None:
+            future = self._pool.submit(_layout_job, str(html), str(target), str(self.root),
+                                       file_id)
+            self._futures.append((future, target))
+            return
+        from weasyprint.text.fonts import FontConfiguration
+
+        if self._font_config is None:
+            self._font_config = FontConfiguration()  # shared: each font file is read once
+        start = time.perf_counter()
+        pages, found = write_pdf(html, target, self.root, file_id, self._font_config)
+        self._record(target, pages, found, time.perf_counter() - start)
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: Any) -> None:
+        if self._pool is None:
+            return
+        errors = []
+        try:
+            if kind is None:
+                from concurrent.futures import as_completed
+
+                targets = dict(self._futures)
+                for future in as_completed(targets):
+                    pages, found, seconds, error = future.result()
+                    if error:
+                        errors.append(error)
+                    else:
+                        self._record(targets[future], pages, found, seconds)
+        finally:
+            self._pool.shutdown(cancel_futures=True)
+        if errors:
+            raise ContentError("\n".join(errors))
+
+    def _record(self, target: Path, pages: int, problems: list[Problem], seconds: float) -> None:
+        self._done += 1
+        self.pages += pages
+        self.problems += problems
+        logger.info("[%3d%%] %s: %d pages (%.1f s)", 100 * self._done // self.count,
+                    target.name, pages, seconds)
 
 
 # --- the stage -----------------------------------------------------------------------------
@@ -483,12 +515,12 @@ def _install_fonts(folder: Path, fonts: dict[str, Path]) -> None:
             stale.unlink()
 
 
-def build_print_html(prepared: Prepared, lang: str, options: BuildOptions, cache: Path
-                     ) -> tuple[list[PrintDoc], Path, list[Problem]]:
-    """Write and build the Sphinx project of every print document of one language.
+def print_projects(prepared: Prepared, lang: str, options: BuildOptions, cache: Path
+                   ) -> tuple[list[PrintDoc], Path, list[Problem]]:
+    """Every print document of one language as a Sphinx project, and its font files.
 
-    Returns the documents, the folder holding <name>/<name>.html and the fonts (the only
-    folder WeasyPrint may read), and the problems found.
+    Returns the documents, the folder their HTML goes to (<name>/<name>.html, with the
+    fonts beside them: the only folder WeasyPrint may read), and the problems found.
     """
     handbook = prepared.translated[lang]
     labels, problems = print_labels(prepared, lang)
@@ -499,17 +531,28 @@ def build_print_html(prepared: Prepared, lang: str, options: BuildOptions, cache
     fonts = _font_files(face_map, scripts)
     html_root = cache / "print-html"
     _install_fonts(html_root / "fonts", fonts)
-    colors = _brand_colors(handbook, face_map, lang) + _cmyk_css(handbook)
-    page = page_css(handbook, lang, labels, setup, face_map, fonts, scripts)
-    docs = print_docs(handbook, lang, labels, prepared, audiences, setup)
+    static = {
+        "_static/brand.css": _brand_colors(handbook, face_map, lang) + _cmyk_css(handbook),
+        "_static/print-page.css": page_css(handbook, lang, labels, setup, face_map, fonts,
+                                           scripts),
+    }
+    docs = print_docs(handbook, lang, labels, prepared, audiences, setup, static)
+    return docs, html_root, problems
+
+
+def _build_html(doc: PrintDoc, cache: Path, html_root: Path) -> list[Problem]:
+    """Write one document's Sphinx project (only files that changed) and build its HTML."""
+    srcdir = cache / "print-src" / doc.name
+    sync_tree(srcdir, doc.files)
+    return run_sphinx(srcdir, html_root / doc.name, cache / "print-doctrees" / doc.name, "html")
+
+
+def build_print_html(prepared: Prepared, lang: str, options: BuildOptions, cache: Path
+                     ) -> tuple[list[PrintDoc], Path, list[Problem]]:
+    """print_projects, with every document's HTML built."""
+    docs, html_root, problems = print_projects(prepared, lang, options, cache)
     for doc in docs:
-        files = dict(doc.files)
-        files["_static/brand.css"] = colors
-        files["_static/print-page.css"] = page
-        srcdir = cache / "print-src" / doc.name
-        sync_tree(srcdir, files)
-        problems += run_sphinx(srcdir, html_root / doc.name, cache / "print-doctrees" / doc.name,
-                               "html")
+        problems += _build_html(doc, cache, html_root)
     return docs, html_root, problems
 
 
@@ -519,7 +562,7 @@ def build_pdfs(prepared: Prepared, lang: str, options: BuildOptions, cache: Path
 
     font_cache is not needed: WeasyPrint embeds its own subset of each font file.
     """
-    docs, html_root, problems = build_print_html(prepared, lang, options, cache)
+    docs, html_root, problems = print_projects(prepared, lang, options, cache)
     out = cache / "pdf"
     out.mkdir(parents=True, exist_ok=True)
     wanted = {f"{doc.name}.pdf" for doc in docs}
@@ -527,13 +570,15 @@ def build_pdfs(prepared: Prepared, lang: str, options: BuildOptions, cache: Path
         if stale.name not in wanted:
             stale.unlink()
     start = time.perf_counter()
-    pages, found = layout_all([(html_root / doc.name / f"{doc.name}.html",
-                                out / f"{doc.name}.pdf", doc.file_id) for doc in docs],
-                              html_root)
+    with Layout(html_root, len(docs)) as layout:
+        for doc in docs:  # the handbook first: it is the longest
+            problems += _build_html(doc, cache, html_root)
+            layout.submit(html_root / doc.name / f"{doc.name}.html", out / f"{doc.name}.pdf",
+                          doc.file_id)
     seconds = time.perf_counter() - start
-    logger.info("%d PDFs, %d pages in %.1f s (%.1f pages/s)", len(docs), pages, seconds,
-                pages / seconds if seconds else 0.0)
-    return out, problems + found
+    logger.info("%d PDFs, %d pages in %.1f s (%.1f pages/s)", len(docs), layout.pages, seconds,
+                layout.pages / seconds if seconds else 0.0)
+    return out, problems + layout.problems
 
 
 def _brand_colors(handbook: Handbook, face_map: dict[str, Face], lang: str) -> str:
@@ -576,5 +621,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
-__all__ = ["BuildDirFetcher", "PageSetup", "build_pdfs", "page_css", "print_docs", "setup",
-           "write_pdf"]
+__all__ = ["BuildDirFetcher", "Layout", "PageSetup", "build_pdfs", "build_print_html",
+           "page_css", "print_docs", "print_projects", "setup", "write_pdf"]

@@ -153,10 +153,12 @@ def build_prepared(prepared: Prepared, options: BuildOptions, paths: Paths,
     sites = {
         lang: SiteInfo(version=version, lang=lang, languages=listed_langs,
                        versions=site_versions, latest=latest,
-                       pdf="handbook.pdf" if options.pdf and prepared.listed[lang] else None,
+                       pdf="handbook.pdf" if prepared.listed[lang] and (
+                           options.pdf or _has_pdf(paths, version, lang)) else None,
                        pages=(extra or {}).get("pages", {}), changes=prepared.changes)
         for lang in prepared.languages
     }
+    saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(_epoch(handbook))
     global _JOB
     _JOB = (prepared, options, paths, sites)
@@ -174,6 +176,10 @@ def build_prepared(prepared: Prepared, options: BuildOptions, paths: Paths,
             results = [_build_language(lang) for lang in prepared.languages]
     finally:
         _JOB = None
+        if saved_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved_epoch
     trees = [tree for tree, _ in results]
     problems: list[Problem] = [p for _, found in results for p in found]
     for problem in problems:
@@ -221,8 +227,6 @@ def _build_language(lang: str) -> tuple[Tree, list[Problem]]:
         with stage(f"building PDF ({lang}, {version})"):
             pdf_dir, found = build_pdfs(prepared, lang, options, cache, font_cache())
         problems += found
-    if not options.html:
-        html_dir = _published_html(paths, version, lang)
     return Tree(version, lang, html_dir, pdf_dir, prepared.listed[lang]), problems
 
 
@@ -233,10 +237,10 @@ def font_cache() -> Path:
     return root / "handbook" / "fonts" if not os.environ.get("HANDBOOK_CACHE") else root / "fonts"
 
 
-def _published_html(paths: Paths, version: str, lang: str) -> Path | None:
-    """For a PDF-only build: keep the site that is already published for this language."""
-    cached = paths.cache(version, lang) / "html"
-    return cached if cached.is_dir() else None
+def _has_pdf(paths: Paths, version: str, lang: str) -> bool:
+    """Whether the published site already has this language's PDF (an html-only build)."""
+    release = current_release(paths)
+    return release is not None and (release / version / lang / "pdf" / "handbook.pdf").is_file()
 
 
 def _switcher_versions(previous: list[dict[str, Any]], version: str) -> list[dict[str, Any]]:

@@ -13,6 +13,8 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,16 +93,21 @@ def publish(paths: Paths, trees: list[Tree], versions_meta: dict[str, dict[str, 
             staging.mkdir(parents=True)
         for tree in trees:
             target = staging / tree.version / tree.lang
-            if target.exists():
-                shutil.rmtree(target)
-            if tree.html is not None:
+            if tree.html is not None:  # a new site; the PDFs stay unless rebuilt too
+                kept = target / "pdf"
+                for child in (target.iterdir() if target.is_dir() else []):
+                    if child != kept or tree.pdf is not None or not tree.listed:
+                        shutil.rmtree(child) if child.is_dir() else child.unlink()
                 _copy_tree(tree.html, target)
-            if tree.pdf is not None and tree.listed:
-                _copy_tree(tree.pdf, target / "pdf")
+            if tree.pdf is not None:
+                shutil.rmtree(target / "pdf", ignore_errors=True)
+                if tree.listed:
+                    _copy_tree(tree.pdf, target / "pdf")
         versions = _merge_versions(read_versions(previous), trees, versions_meta)
         _write_index(staging, versions, default_lang)
-        release = paths.releases / _release_name(paths)
-        staging.rename(release)
+        with _lock(paths):  # two builds publishing at once must not pick one name
+            release = paths.releases / _release_name(paths)
+            staging.rename(release)
     except BaseException:  # a failed build leaves no staging folder (a killed one: _prune)
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -111,6 +118,18 @@ def publish(paths: Paths, trees: list[Tree], versions_meta: dict[str, dict[str, 
     logger.info("published %s -> %s", paths.out, release.name)
     _prune(paths, release, keep)
     return release
+
+
+@contextmanager
+def _lock(paths: Paths) -> Iterator[None]:
+    import fcntl
+
+    with open(paths.work / "publish.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _release_name(paths: Paths) -> str:

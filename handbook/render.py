@@ -12,7 +12,6 @@ import datetime as _dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -201,18 +200,9 @@ class Renderer:
         a see-also reference to a rule left out of a manual is printed as its bare ID.
         """
         extra = extra or {}
-
-        def fill(msgid: str, **values: str) -> Rst:
-            """A theme label with its {name} placeholders replaced by escaped values."""
-            text = str(self.gettext(msgid))
-            for key, value in values.items():
-                text = text.replace(rst_escape("{" + key + "}"), str(value))
-            return Rst(text)
-
-        common = {"fill": fill, **extra}
         pages = {"handbook": self.page("print_handbook.rst.j2", aud=None,
                                        chapters=[view(s) for s in self.handbook.sections],
-                                       **common)}
+                                       **extra)}
         for aud in self.handbook.meta.audiences:
             if aud.id not in audiences:
                 continue
@@ -228,7 +218,7 @@ class Renderer:
 
             pages[f"onboarding-{aud.id}"] = self.page(
                 "print_onboarding.rst.j2", audience=aud.id, aud=view(aud),
-                chapters=[view(s) for s in sections], refs=refs, **common)
+                chapters=[view(s) for s in sections], refs=refs, **extra)
         return pages
 
 

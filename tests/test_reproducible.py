@@ -243,15 +243,8 @@ def test_edit_pages_equal_a_clean_build(edited: Rebuilt) -> None:
     assert "fourth" not in live_terms(search_index(edited.incremental))["terms"]
 
 
-_EMPTY_TERMS = (
-    "incremental search index keeps the words that left the changed pages as empty entries "
-    "(\"fourth\": []): Sphinx's IndexBuilder.prune() (sphinx/search/__init__.py) only "
-    "intersects each term's set of documents, and get_terms() writes the empty sets, while a "
-    "clean build has no such key; drop the empty terms before the index is dumped (e.g. in "
-    "handbook.sphinxext, before StandaloneHTMLBuilder.dump_search_index)")
 
 
-@pytest.mark.xfail(strict=True, reason=_EMPTY_TERMS)
 def test_edit_equals_a_clean_build(edited: Rebuilt) -> None:
     assert differences(tree(edited.incremental), tree(edited.clean)) == []
 
@@ -283,7 +276,6 @@ def test_deleted_pages_equal_a_clean_build(deleted: Rebuilt) -> None:
     assert differences(without_empty_terms(incremental), without_empty_terms(clean)) == []
 
 
-@pytest.mark.xfail(strict=True, reason=_EMPTY_TERMS)
 def test_deletion_equals_a_clean_build(deleted: Rebuilt) -> None:
     index = search_index(deleted.incremental)
     assert "smile" not in index["terms"]  # the deleted chapter's words are not in the index

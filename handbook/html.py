@@ -234,9 +234,10 @@ def install_fonts(outdir: Path, face_map: dict[str, Face], cache: Path) -> int:
     total = 0
     wanted = set()
     for face in face_map.values():
-        for weight, path in (("400", face.regular), ("700", face.bold)):
-            if path is None:
+        for weight, font in (("400", face.regular), ("700", face.bold)):
+            if font is None:
                 continue
+            path = font
             if not path.is_file():
                 raise ContentError(f"font file {path} for {face.family!r} not found")
             data = subset_woff(path, text, cache)

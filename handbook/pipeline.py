@@ -118,11 +118,11 @@ def build(options: BuildOptions) -> list[Tree]:
     meta = prepared.handbook.meta
     published = publish(paths, trees, {meta.version: version_meta(prepared.handbook)},
                         meta.source_language)
-    pages = sum(len(list(t.html.rglob("*.html"))) for t in trees if t.html)
+    html_pages = sum(len(list(t.html.rglob("*.html"))) for t in trees if t.html)
     pdfs = sum(len(list(t.pdf.glob("*.pdf"))) for t in trees if t.pdf)
     logger.info("build succeeded: %s %s, %d language%s, %d HTML pages, %d PDFs in %.1f s -> %s",
                 meta.organisation.short_name or meta.organisation.name, meta.version,
-                len(trees), "s" if len(trees) != 1 else "", pages, pdfs,
+                len(trees), "s" if len(trees) != 1 else "", html_pages, pdfs,
                 time.perf_counter() - start, paths.out / meta.version)
     del published
     return trees

@@ -267,7 +267,7 @@ class ChecklistDirective(SphinxDirective):
 def _chinese_search() -> type:
     from sphinx.search.zh import SearchChinese
 
-    class HandbookChinese(SearchChinese):  # type: ignore[misc]
+    class HandbookChinese(SearchChinese):
         """jieba search whose JS names the stemmer it really ships.
 
         Sphinx 9.0 writes ``window.Stemmer = ChineseStemmer`` although Chinese search ships

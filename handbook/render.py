@@ -223,7 +223,12 @@ class Renderer:
 
 
     def changes_page(self, source: Any, shown: Any, old_version: str) -> str:
-        """The "What changed in <version>" page: source diff decides, shown diff words it."""
+        """The "What changed in <version>" page of the site."""
+        return self.page("changes.rst.j2", **self.changes_context(source, shown, old_version),
+                         changes_prefix="changes")
+
+    def changes_context(self, source: Any, shown: Any, old_version: str) -> dict[str, Any]:
+        """Template values listing changes: the source diff decides, the shown diff words it."""
         wanted = {(e.id, e.status): {c.field for c in e.changes} for e in source.entries}
         by_id = {(e.id, e.status): e for e in shown.entries}
         titles = {s.id: view(s.title) for s in self.handbook.sections}
@@ -250,9 +255,9 @@ class Renderer:
                 "moved_from": rst_escape(entry.old_place.path) if entry.old_place else None,
             })
         counts = {k: sum(1 for e in source.entries if e.status == k) for k in labels}
-        return self.page("changes.rst.j2", changes=list(sections.values()), counts=counts,
-                         status_labels={k: self.gettext(v) for k, v in labels.items()},
-                         old_version=rst_escape(old_version))
+        return {"changes": list(sections.values()), "counts": counts,
+                "status_labels": {k: self.gettext(v) for k, v in labels.items()},
+                "old_version": rst_escape(old_version)}
 
 
 def _checklist_row(item: Any) -> Rst:

@@ -300,7 +300,8 @@ def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: 
         conf = sphinx_conf(handbook, lang, labels, prepared.theme_root, "print", hb_site)
         conf.update({
             # a theme of the data folder may leave the print theme to the built-in one
-            "html_theme_path": [str(prepared.theme_root), str(THEMES / "handbook")],
+            "html_theme_path": list(dict.fromkeys([str(prepared.theme_root),
+                                                   str(THEMES / "handbook")])),
             "root_doc": name,
             "extensions": [*conf["extensions"], "handbook.pdf"],
             "html_permalinks": False,

@@ -131,7 +131,8 @@ def test_every_font_is_embedded_and_covers_the_text(sample_site: Path, lang: str
     for face in face_map.values():
         for path in (face.regular, face.bold):
             if path is not None:
-                covered |= set(TTFont(path, lazy=True).getBestCmap())
+                with TTFont(path, lazy=True) as font:
+                    covered |= set(font.getBestCmap())
     for name in ("handbook", "onboarding-manager"):
         path = pdf_path(sample_site, lang, name)
         listing = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,

@@ -281,10 +281,17 @@ def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: 
     assets = _assets(handbook)
     logo = ("/_assets/" + meta.organisation.logo.removeprefix("assets/")
             if meta.organisation.logo else None)
-    sources = renderer.print_pages(audiences, {
+    extra: dict[str, Any] = {
         "pdf_id": _PLACEHOLDER, "logo": logo,
         "language_name": rst_escape(LANGUAGE_NAMES.get(lang, lang)),
-    })
+        "has_appendix": prepared.changes is not None,
+    }
+    if prepared.changes is not None:  # "Changes in this edition", from the same diff
+        changes = prepared.changes
+        extra.update(renderer.changes_context(
+            changes.source, changes.by_lang.get(lang, changes.source), changes.old_version))
+        extra["changes_prefix"] = "appendix-changes"
+    sources = renderer.print_pages(audiences, extra)
     digest = hashlib.sha256()
     for rel in sorted(assets):
         digest.update(rel.encode() + b"\0" + hashlib.sha256(assets[rel]).digest())

@@ -678,11 +678,6 @@ def test_hostile_paragraphs_in_every_field_of_the_site(tmp_path: Path,
                 assert "".join(line.split()) in shown, (item.key_path, line)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "print templates still break on a paragraph break in a text field they show inline: "
-    "organisation.name inside the imprint's :hb-title: role (unterminated role warning) and "
-    "an owner's name in the imprint's governance list-table (\"uniform two-level bullet list "
-    "expected\": the table is not built); the site templates fold these since 909eb10"))
 def test_hostile_paragraphs_in_every_field_of_the_pdfs(tmp_path: Path,
                                                        listener: Listener) -> None:
     built = _paragraphs(tmp_path, listener, "pdf")
@@ -693,6 +688,8 @@ def test_hostile_paragraphs_in_every_field_of_the_pdfs(tmp_path: Path,
     text = "".join("".join((t + m).split()) for t, m in built.pdf_text.values())
     assert "root:x:0:0" not in text
     for item in built.planted:
+        if item.key_path.endswith("/alt"):  # an image's text alternative is not page text
+            continue
         assert item.marker in text, item.key_path
 
 

@@ -119,7 +119,8 @@ def test_banner_only_on_old_edition(editions: tuple[Path, Path]) -> None:
     (banner,) = old.xpath("//div[contains(@class,'hb-old-banner')]")
     assert "older edition" in banner.text_content()
     link = banner.xpath(".//a/@href")[0]
-    assert (out / "2026.1" / "en" / link).resolve() == (out / "2026.2" / "en" / "index.html")
+    assert (out / "2026.1" / "en" / link).resolve() == \
+        (out / "2026.2" / "en" / "index.html").resolve()
     assert not page(out, "2026.2", "en", "index").xpath("//div[contains(@class,'hb-old-banner')]")
 
 

@@ -292,6 +292,18 @@ def test_cover_names_organisation_title_edition_language(sample_site: Path) -> N
         assert str(section["governance"]["review_due"]) in governance
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_page_holds_only_a_heading(sample_site: Path, lang: str) -> None:
+    """A heading whose content moved to the next page (a widow) leaves a near-empty page."""
+    for name in ("handbook", "onboarding-manager"):
+        texts = page_texts(pdf_path(sample_site, lang, name))
+        for number, text in enumerate(texts, 1):
+            lines = [line for line in text.splitlines() if line.strip()]
+            # blank versos before a chapter have no text at all; a real page has more than
+            # its running head, folio and one heading
+            assert not 0 < len(lines) <= 4, (name, number, lines)
+
+
 def test_site_links_the_pdf(sample_site: Path) -> None:
     index = (sample_site / VERSION / "zh_CN" / "index.html").read_text("utf-8")
     assert 'pdf/handbook.pdf' in index

@@ -150,3 +150,19 @@ def test_deleted_rule_is_gone_from_the_new_edition(editions: tuple[Path, Path]) 
     assert page(out, "2026.1", "zh_CN", "standards").xpath("//div[@id='std-smi-006']")
     index = (out / "2026.2" / "zh_CN" / "searchindex.js").read_text("utf-8")
     assert "std-smi-006" not in index
+
+
+@pytest.mark.slow
+def test_pdf_handbook_has_the_changes_appendix(editions: tuple[Path, Path],
+                                               tmp_path: Path) -> None:
+    """A plain build of a tagged repository compares with the previous tag, in the PDF too."""
+    repo, _ = editions
+    out = tmp_path / "site"
+    assert main(["pdf", "--data", str(repo / "data"), "--out", str(out), "-l", "zh_CN",
+                 "--audience", "manager", "-q"]) == 0
+    pdf = out / "2026.2" / "zh_CN" / "pdf" / "handbook.pdf"
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    appendix = text[text.index("对比版本：2026.1"):]  # the appendix opens with this line
+    for rule_id in ("ETQ-MET-099", "ETQ-MET-001", "STD-SMI-006", "PHR-GRT-007"):
+        assert rule_id in appendix, rule_id

@@ -93,11 +93,14 @@ def test_search_finds_the_handshake_rule(browser, server: str) -> None:  # type:
     assert handshake.is_visible() and "ETQ-" in handshake.inner_text()
 
 
-def test_phone_width_is_usable(browser, server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("lang", ["en", "zh_CN", "zh_TW"])
+def test_phone_width_is_usable(browser, server: str, tmp_path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
     page, _ = _page(browser, 375)
-    page.goto(f"{server}/2026.1/en/standards.html")
+    page.goto(f"{server}/2026.1/{lang}/standards.html")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    button = page.locator(".hb-search button").bounding_box()
+    assert button is not None and button["x"] + button["width"] <= 375
     assert not page.locator("#hb-nav").is_visible()
     page.click("button.hb-menu")
     assert page.locator("#hb-nav").is_visible()

@@ -135,7 +135,7 @@ def project_files(handbook: Any, lang: str, labels: dict[str, str], template_dir
         "logo": bool(meta.organisation.logo),
     }
     files["handbook-conf.json"] = json.dumps(
-        sphinx_conf(handbook, lang, labels, theme_path, "site", hb_site), ensure_ascii=False,
+        sphinx_conf(handbook, lang, labels, theme_path, "web", hb_site), ensure_ascii=False,
         indent=1, sort_keys=True)
     files["conf.py"] = CONF_PY
     files["docutils.conf"] = DOCUTILS_CONF

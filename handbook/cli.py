@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
-from .errors import HandbookError, UsageError, summary
+from .errors import HandbookError, UsageError
 from .log import counter, logger, setup
 from .paths import DEFAULT_DATA, DEFAULT_OUT, Paths
 
@@ -225,5 +225,3 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         logger.debug("finished in %.1f s", time.perf_counter() - start)
 
-
-__all__ = ["main", "summary"]

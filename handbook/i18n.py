@@ -8,7 +8,6 @@ translated, fuzzy (out of date) or missing, so readers can be told.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 import typing
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ import polib
 from pydantic import BaseModel
 
 from .errors import ContentError, Location, Report, display_path
+from .load import format_key_path
 from .log import logger
 from .model import TRANSLATABLE
 from .paths import Paths, po_file
@@ -129,8 +129,6 @@ def iter_messages(handbook: Handbook) -> Iterator[Message]:
         short = "handbook.yaml" if domain == HANDBOOK_DOMAIN else f"sections/{domain}.yaml"
         lines = handbook.lines.get(domain, {})
         for ctx, key, rule, text in _walk(obj, "", (), ""):
-            from .load import format_key_path
-
             comment = f"{short} {format_key_path(key)}" + (f" (rule {rule})" if rule else "")
             yield Message(domain, ctx, text, comment, (short, lines.get(key, 0)))
 
@@ -543,5 +541,3 @@ def _add_language_to_config(path: Path, lang: str) -> bool:
     path.write_text(text, encoding="utf-8")
     return True
 
-
-_ = _dt

@@ -9,7 +9,6 @@ is marked :class:`Rst` explicitly. Untrusted text therefore always reaches the p
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -44,21 +43,15 @@ def rst_escape(text: str) -> Rst:
         if line:
             current.append(_PUNCT.sub(r"\\\1", line))
         elif current:
-            paragraphs.append(" ".join(current) if _joinable(current) else "\n".join(current))
+            paragraphs.append(" ".join(current))  # one line: nothing can indent
             current = []
     if current:
-        paragraphs.append(" ".join(current) if _joinable(current) else "\n".join(current))
+        paragraphs.append(" ".join(current))  # one line: nothing can indent
     out = Rst("\n\n".join(paragraphs))
     if isinstance(text, TStr):
         out.status = text.status
         out.lang = text.lang
     return out
-
-
-def _joinable(lines: list[str]) -> bool:
-    # Lines of one paragraph are joined with a space: with no indentation left, nothing
-    # can turn into a definition list or block quote.
-    return True
 
 
 def anchor(item_id: str) -> Rst:
@@ -311,10 +304,6 @@ def _flat(value: Any) -> str:
 def _contrast(fg: str, bg: str) -> Rst:
     ratio = contrast_ratio(fg, bg)
     return Rst(f"{ratio:.1f}:1 {'AA' if passes_aa(ratio) else '✗'}")
-
-
-def digest(obj: Any) -> str:
-    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def make_env(template_dirs: list[Path]) -> jinja2.Environment:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from .colors import contrast_ratio
 from .errors import Location, Report, describe
-from .load import Document, KeyPath, load_yaml
+from .load import Document, KeyPath, format_key_path, load_yaml
 from .model import HandbookMeta, Section
 
 _PATTERN_HINTS = {
@@ -160,7 +160,7 @@ def _report_schema_error(
     category = "data.type"
     if kind == "missing":
         where = doc.locate(loc[:-1])
-        where = Location(where.path, where.line, where.col, _fmt(loc))
+        where = Location(where.path, where.line, where.col, format_key_path(loc))
         report.error(where, f"expected key {loc[-1]!r}, got none (it is required)", "data.missing")
         return
     if kind == "extra_forbidden":
@@ -207,12 +207,6 @@ def _report_schema_error(
     else:  # pragma: no cover - a pydantic error kind the schema does not produce today
         message = f"{err['msg']}, got {got}"
     report.error(doc.locate(loc), message, category)
-
-
-def _fmt(loc: KeyPath) -> str:
-    from .load import format_key_path
-
-    return format_key_path(loc)
 
 
 def _fields_at(model: type[BaseModel], loc: KeyPath) -> set[str]:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jinja2
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path("data")
@@ -46,3 +51,28 @@ def theme_dir(name: str, data: Path) -> Path:
 
 def po_file(locales: Path, lang: str, domain: str) -> Path:
     return locales / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def user_cache(name: str) -> Path:
+    """A cache shared by every build of this user: $HANDBOOK_CACHE/name, else
+    $XDG_CACHE_HOME/handbook/name, else ~/.cache/handbook/name.
+
+    It holds only what is a pure function of its key (font subsets, the segmentation
+    dictionary, compiled templates), so builds may share and race on it.
+    """
+    if os.environ.get("HANDBOOK_CACHE"):
+        return Path(os.environ["HANDBOOK_CACHE"]) / name
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "handbook" / name
+
+
+def template_cache() -> jinja2.BytecodeCache | None:
+    """Compiled Jinja templates for every build of this user, checked against their source."""
+    import jinja2
+
+    folder = user_cache("templates")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only home: compile every time
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))

@@ -174,8 +174,8 @@ class Rebuilt:
     """mtimes of the Sphinx HTML cache before and after the second build."""
 
 
-def rebuild(base: Path, change: Callable[[Path], None]) -> Rebuilt:
-    data = copy("minimal", base / "data")
+def rebuild(base: Path, change: Callable[[Path], None], name: str = "minimal") -> Rebuilt:
+    data = copy(name, base / "data")
     out = base / "site"
     cache = base / ".site-work" / "cache" / VERSION / "en" / "html"
     assert build("html", data, out) == 0
@@ -201,6 +201,11 @@ def edit_rule(data: Path) -> None:
           "Pick up before the third ring")
 
 
+def edit_chinese_rule(data: Path) -> None:
+    """A rule of a Chinese source: its words are cut by jieba for the search index."""
+    _edit(data / "sections" / "basics.yaml", "顾客到达十秒内主动问候。", "顾客进门后立即起身迎候。")
+
+
 def delete_rule_and_chapter(data: Path) -> None:
     """A rule (BAS-GRT-002) and a whole chapter (phone, with PHN-ANS-001) are deleted."""
     basics = data / "sections" / "basics.yaml"
@@ -215,6 +220,11 @@ def delete_rule_and_chapter(data: Path) -> None:
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory: pytest.TempPathFactory) -> Rebuilt:
     return rebuild(tmp_path_factory.mktemp("edited"), edit_rule)
+
+
+@pytest.fixture(scope="module")
+def edited_zh(tmp_path_factory: pytest.TempPathFactory) -> Rebuilt:
+    return rebuild(tmp_path_factory.mktemp("edited-zh"), edit_chinese_rule, "two-languages")
 
 
 @pytest.fixture(scope="module")
@@ -247,6 +257,17 @@ def test_edit_pages_equal_a_clean_build(edited: Rebuilt) -> None:
 
 def test_edit_equals_a_clean_build(edited: Rebuilt) -> None:
     assert differences(tree(edited.incremental), tree(edited.clean)) == []
+
+
+def test_chinese_edit_equals_a_clean_build(edited_zh: Rebuilt) -> None:
+    """The second build cuts only the edited text; the rest comes from the last build's memo."""
+    memo = edited_zh.incremental.parent / ".site-work" / "cache" / VERSION / "zh_CN" / \
+        "doctrees" / "hb-segments.marshal"
+    assert memo.is_file()
+    assert differences(tree(edited_zh.incremental), tree(edited_zh.clean)) == []
+    terms = live_terms(search_index(edited_zh.incremental, "zh_CN"))["terms"]
+    assert {"进门", "迎候", "十秒"} <= terms.keys()  # 十秒 is still in the rule's title
+    assert "到达" not in terms
 
 
 def test_deleted_rule_and_chapter_are_gone_everywhere(deleted: Rebuilt) -> None:

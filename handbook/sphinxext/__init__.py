@@ -23,6 +23,8 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from ..log import logger
+from ..paths import template_cache
+from .chinese import load_memo, save_memo, search_language
 
 # --- translation notices -------------------------------------------------------------------
 
@@ -261,25 +263,6 @@ class ChecklistDirective(SphinxDirective):
         return [table]
 
 
-# --- Chinese search ---------------------------------------------------------------------------
-
-
-def _chinese_search() -> type:
-    from sphinx.search.zh import SearchChinese
-
-    class HandbookChinese(SearchChinese):
-        """jieba search whose JS names the stemmer it really ships.
-
-        Sphinx 9.0 writes ``window.Stemmer = ChineseStemmer`` although Chinese search ships
-        the English stemmer, so every Chinese search fails in the browser
-        (sphinx-doc/sphinx#14229, fixed upstream in #14416).
-        """
-
-        language_name = "English"
-
-    return HandbookChinese
-
-
 # --- explicit ids --------------------------------------------------------------------------
 
 
@@ -306,6 +289,9 @@ def _harden(app: Sphinx) -> None:
     app.env.settings["file_insertion_enabled"] = False
     app.env.settings["raw_enabled"] = False
     app.env.settings["line_length_limit"] = 100_000
+    templates = getattr(app.builder, "templates", None)
+    if templates is not None and hasattr(templates, "environment"):
+        templates.environment.bytecode_cache = template_cache()
 
 
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
@@ -370,8 +356,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("hb-band", BandDirective)
     app.add_directive("hb-checklist", ChecklistDirective)
     app.add_transform(ExplicitIds)
-    app.add_search_language(_chinese_search())
+    app.add_search_language(search_language())
     app.connect("builder-inited", _harden)
+    app.connect("builder-inited", load_memo)
+    app.connect("build-finished", save_memo)
     app.connect("html-page-context", _page_context)
     logger.debug("handbook Sphinx extension loaded")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True,

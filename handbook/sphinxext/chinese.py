@@ -1,0 +1,201 @@
+"""Chinese search: jieba segmentation with its dictionary loaded one first character at a time.
+
+jieba reads its whole dictionary (half a million entries, about a second) before cutting
+the first sentence. An incremental build re-indexes one or two pages, so that second would
+be most of its time. Every dictionary lookup jieba makes while cutting a text is a piece
+of that text, so it only ever needs the entries that start with a character of the text.
+
+The dictionary is therefore kept once per user as shards keyed by first character
+(``<cache>/jieba-<version>-<digest>.shards``) and a tokenizer's table is filled with the
+shards a text needs just before the text is cut. The words are exactly jieba's.
+
+The texts cut in a build and their words are also kept beside the doctrees
+(``hb-segments.marshal``), so a page re-indexed after a one-rule edit cuts only that rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import marshal
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..log import logger
+from ..paths import user_cache
+
+
+@contextmanager
+def _quick_jieba_import() -> Iterator[None]:
+    """Import jieba without the deprecated pkg_resources (0.2 s of imports).
+
+    jieba 0.42 imports pkg_resources only to open its own data files, and opens them with a
+    plain ``open`` when the import fails, as it does where setuptools no longer ships it.
+    """
+    if "pkg_resources" in sys.modules:
+        yield
+        return
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # import fails at once
+    try:
+        yield
+    finally:
+        if sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+
+
+def _shard_file() -> Path:
+    import jieba
+
+    dictionary = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
+    digest = hashlib.sha256(dictionary.read_bytes()).hexdigest()[:16]
+    return user_cache("segment") / f"jieba-{jieba.__version__}-{digest}.shards"
+
+
+def _write_shards(path: Path, freq: dict[str, int], total: int) -> None:
+    shards: dict[str, dict[str, int]] = {}
+    for word, count in freq.items():
+        shards.setdefault(word[0], {})[word] = count
+    packed = {first: marshal.dumps(words) for first, words in shards.items()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # builds may share the cache
+    tmp.write_bytes(marshal.dumps((total, packed)))
+    tmp.replace(path)
+
+
+MEMO_NAME = "hb-segments.marshal"
+_MEMO_LIMIT = 50_000  # texts; past it, those no page of the last build used are dropped
+
+
+class Segmenter:
+    """``cut_for_search`` of jieba's default dictionary, loading only the shards it needs."""
+
+    def __init__(self) -> None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self._tokenizer = jieba.Tokenizer()
+        self._path = _shard_file()
+        self._shards: dict[str, bytes] | None = None
+        self._loaded: set[str] = set()
+        self._memo: dict[str, tuple[str, ...]] = {}
+        self._used: set[str] = set()
+        self._memo_key = f"{jieba.__version__} {self._path.name}"
+
+    def _open(self) -> dict[str, bytes]:
+        """The shards by first character; empty once jieba has loaded the whole dictionary
+        itself (no shard file yet, or an unreadable one)."""
+        if self._shards is not None:
+            return self._shards
+        tokenizer = self._tokenizer
+        try:
+            total, shards = marshal.loads(self._path.read_bytes())
+            if not isinstance(shards, dict):
+                raise ValueError("not a shard table")
+        except (OSError, ValueError, EOFError, TypeError) as exc:
+            logger.debug("segmentation dictionary %s: %s; loading jieba's", self._path, exc)
+            tokenizer.initialize()
+            try:
+                _write_shards(self._path, tokenizer.FREQ, tokenizer.total)
+            except OSError as error:  # a read-only cache: the next build loads it whole too
+                logger.debug("cannot write %s: %s", self._path, error)
+            self._shards = {}
+            return self._shards
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = {}, total, True
+        self._shards = shards
+        return shards
+
+    def load_memo(self, path: Path) -> None:
+        """Start a build with the texts an earlier build of the same project cut."""
+        self._memo, self._used = {}, set()
+        try:
+            key, memo = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return
+        if key == self._memo_key and isinstance(memo, dict):
+            self._memo = memo
+
+    def save_memo(self, path: Path) -> None:
+        """Keep this build's texts for the next one (nothing is written if none was cut)."""
+        if not self._used:
+            return
+        memo = self._memo
+        if len(memo) > _MEMO_LIMIT:
+            memo = {text: words for text, words in memo.items() if text in self._used}
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((self._memo_key, memo)))
+        tmp.replace(path)
+
+    def cut_for_search(self, text: str) -> list[str]:
+        self._used.add(text)
+        words = self._memo.get(text)
+        if words is None:
+            words = self._memo[text] = tuple(self._cut(text))
+        return list(words)
+
+    def _cut(self, text: str) -> list[str]:
+        shards = self._open()
+        needed = set(text) - self._loaded
+        if needed and shards:
+            freq = self._tokenizer.FREQ
+            for first in needed:
+                packed = shards.get(first)
+                if packed is not None:
+                    freq.update(marshal.loads(packed))
+        self._loaded |= needed
+        return list(self._tokenizer.cut_for_search(text))
+
+
+_SEGMENTER: Segmenter | None = None
+
+
+def segmenter() -> Segmenter:
+    """One segmenter per process: its loaded shards serve every later page and build."""
+    global _SEGMENTER
+    if _SEGMENTER is None:
+        _SEGMENTER = Segmenter()
+    return _SEGMENTER
+
+
+def search_language() -> type:
+    with _quick_jieba_import():
+        from sphinx.search.zh import SearchChinese
+
+    class HandbookChinese(SearchChinese):
+        """jieba search that loads its dictionary lazily and names the stemmer it ships.
+
+        Sphinx 9.0 writes ``window.Stemmer = ChineseStemmer`` although Chinese search ships
+        the English stemmer, so every Chinese search fails in the browser
+        (sphinx-doc/sphinx#14229, fixed upstream in #14416).
+        """
+
+        language_name = "English"
+
+        def __init__(self, options: dict[str, Any]) -> None:
+            super().__init__({**options, "dict": ""})  # no user dictionary: see Segmenter
+
+        def split(self, input: str) -> list[str]:
+            chinese = segmenter().cut_for_search(input)
+            latin1 = [term.strip() for term in self.latin1_letters.findall(input)]
+            self.latin_terms.update(latin1)
+            return chinese + latin1
+
+    return HandbookChinese
+
+
+def _chinese(app: Any) -> bool:
+    language = str(app.config.language or "")
+    return language.startswith("zh") and bool(getattr(app.builder, "search", False))
+
+
+def load_memo(app: Any) -> None:
+    if _chinese(app):
+        segmenter().load_memo(Path(app.doctreedir) / MEMO_NAME)
+
+
+def save_memo(app: Any, exception: BaseException | None) -> None:
+    if exception is None and _chinese(app):
+        segmenter().save_memo(Path(app.doctreedir) / MEMO_NAME)

@@ -1,0 +1,109 @@
+"""Chinese search segmentation: the lazily loaded dictionary and the per-project memo cut
+exactly as jieba does."""
+
+from __future__ import annotations
+
+import marshal
+from pathlib import Path
+
+import jieba
+import pytest
+import yaml
+
+from handbook.sphinxext.chinese import MEMO_NAME, Segmenter
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def sample_texts() -> list[str]:
+    """Every rule text and title of the sample handbook, and a few mixed ones."""
+    texts = ["顾客走进三米范围时，主动看向顾客并露出微笑。", "Wi-Fi 密码 8 位，APP 下载 3 步",
+             "", "   ", "嘉和服务集团《服务规范手册》2026 版"]
+    for path in sorted((REPO / "data" / "sections").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for group in data.get("groups", []):
+            for rule in group.get("rules", []):
+                texts += [str(rule["title"]), str(rule["text"])]
+    return texts
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("HANDBOOK_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_shards_cut_exactly_like_jieba(cache: Path) -> None:
+    texts = sample_texts()
+    assert len(texts) > 500
+    expected = [jieba.lcut_for_search(text) for text in texts]
+    cold = Segmenter()  # no shards yet: jieba loads its whole dictionary and writes them
+    assert [cold.cut_for_search(text) for text in texts] == expected
+    shards = list((cache / "segment").glob("jieba-*.shards"))
+    assert len(shards) == 1
+    warm = Segmenter()  # loads only the shards of the characters it meets
+    assert [warm.cut_for_search(text) for text in texts] == expected
+
+
+def test_a_short_text_loads_a_small_part_of_the_dictionary(cache: Path) -> None:
+    Segmenter().cut_for_search("预热")  # writes the shards
+    jieba.dt.check_initialized()
+    segmenter = Segmenter()
+    assert segmenter.cut_for_search("投诉处理六步法") == jieba.lcut_for_search("投诉处理六步法")
+    loaded = len(segmenter._tokenizer.FREQ)
+    assert 0 < loaded < 0.05 * len(jieba.dt.FREQ)
+
+
+def test_memo_serves_texts_cut_by_an_earlier_build(cache: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    memo = tmp_path / MEMO_NAME
+    first = Segmenter()
+    first.load_memo(memo)  # none yet
+    words = first.cut_for_search("服务质量管理部")
+    first.save_memo(memo)
+    second = Segmenter()
+    second.load_memo(memo)
+
+    def no_cutting(text: str) -> list[str]:
+        raise AssertionError(f"cut {text!r} again")
+
+    monkeypatch.setattr(second, "_cut", no_cutting)
+    assert second.cut_for_search("服务质量管理部") == words
+    with pytest.raises(AssertionError, match="cut '新的文字' again"):
+        second.cut_for_search("新的文字")
+
+
+@pytest.mark.parametrize("content", [
+    b"not marshal data",
+    marshal.dumps(("jieba 0.0.1 other.shards", {"服务": ("假", "的")})),
+    marshal.dumps(["a list"]),
+])
+def test_a_stale_or_broken_memo_is_ignored(cache: Path, tmp_path: Path, content: bytes) -> None:
+    memo = tmp_path / MEMO_NAME
+    memo.write_bytes(content)
+    segmenter = Segmenter()
+    segmenter.load_memo(memo)
+    assert segmenter.cut_for_search("服务") == jieba.lcut_for_search("服务")
+
+
+def test_nothing_is_written_when_nothing_was_cut(cache: Path, tmp_path: Path) -> None:
+    segmenter = Segmenter()
+    segmenter.load_memo(tmp_path / MEMO_NAME)
+    segmenter.save_memo(tmp_path / MEMO_NAME)
+    assert not (tmp_path / MEMO_NAME).exists()
+
+
+def test_a_broken_shard_file_is_written_again(cache: Path) -> None:
+    Segmenter().cut_for_search("预热")
+    shards = next((cache / "segment").glob("jieba-*.shards"))
+    shards.write_bytes(shards.read_bytes()[:1000])  # cut short, as by a full disk
+    assert Segmenter().cut_for_search("投诉处理六步法") == jieba.lcut_for_search("投诉处理六步法")
+    total, table = marshal.loads(shards.read_bytes())
+    assert total > 0 and len(table) > 1000
+
+
+def test_an_unwritable_cache_still_cuts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("HANDBOOK_CACHE", str(blocker / "cache"))
+    assert Segmenter().cut_for_search("投诉处理六步法") == jieba.lcut_for_search("投诉处理六步法")

@@ -1,5 +1,5 @@
 """``python -m handbook`` -> the command line."""
 
-from handbook.cli import main
+from handbook.cli import run
 
-raise SystemExit(main())
+run()

@@ -108,7 +108,7 @@ class Model(BaseModel):
     """Base: frozen, strict, unknown keys are errors, field docstrings become descriptions."""
 
     model_config = ConfigDict(
-        frozen=True, strict=True, extra="forbid", use_attribute_docstrings=True,
+        frozen=True, strict=True, extra="forbid", use_attribute_docstrings=True, defer_build=True,
         str_strip_whitespace=False,
     )
 

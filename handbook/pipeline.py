@@ -13,7 +13,7 @@ from .errors import ContentError, Problem, Report, UsageError, sorted_problems, 
 from .html import SiteInfo, build_site
 from .i18n import domains, load_catalog, release_ready, stats, theme_labels, translate
 from .log import logger, stage
-from .paths import Paths, theme_dir
+from .paths import Paths, theme_dir, user_cache
 from .publish import Tree, current_release, publish, read_versions
 from .validate import Handbook, load_handbook
 
@@ -219,22 +219,15 @@ def _build_language(lang: str) -> tuple[Tree, list[Problem]]:
         with stage(f"building HTML ({lang}, {version})"):
             html_dir, found = build_site(
                 prepared.translated[lang], lang, prepared.labels[lang], prepared.template_dirs,
-                prepared.theme_root, site, cache, font_cache(), 1)
+                prepared.theme_root, site, cache, user_cache("fonts"), 1)
         problems += found
     if options.pdf:
         from .pdf import build_pdfs
 
         with stage(f"building PDF ({lang}, {version})"):
-            pdf_dir, found = build_pdfs(prepared, lang, options, cache, font_cache())
+            pdf_dir, found = build_pdfs(prepared, lang, options, cache, user_cache("fonts"))
         problems += found
     return Tree(version, lang, html_dir, pdf_dir, prepared.listed[lang]), problems
-
-
-def font_cache() -> Path:
-    """Subset fonts depend only on font and characters: one cache for every build."""
-    base = os.environ.get("HANDBOOK_CACHE") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    return root / "handbook" / "fonts" if not os.environ.get("HANDBOOK_CACHE") else root / "fonts"
 
 
 def _has_pdf(paths: Paths, version: str, lang: str) -> bool:

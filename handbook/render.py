@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from .colors import contrast_ratio, passes_aa
 from .i18n import TStr
 from .model import Section, applies_to
+from .paths import template_cache
 
 if TYPE_CHECKING:
     from .validate import Handbook
@@ -314,6 +315,7 @@ def make_env(template_dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=False,
         lstrip_blocks=True,
+        bytecode_cache=template_cache(),
     )
     env.filters["heading"] = _heading
     env.filters["inline"] = _inline

@@ -8,6 +8,9 @@ translated, fuzzy (out of date) or missing, so readers can be told.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
 import typing
 from collections.abc import Iterator
@@ -19,7 +22,7 @@ from typing import Any
 import polib
 from pydantic import BaseModel
 
-from .errors import ContentError, Location, Report, display_path
+from .errors import ContentError, Location, Problem, Report, display_path
 from .load import format_key_path
 from .log import logger
 from .model import TRANSLATABLE
@@ -183,20 +186,64 @@ def domains(handbook: Handbook) -> list[str]:
     return [HANDBOOK_DOMAIN, *(s.id for s in handbook.sections)]
 
 
-def load_catalog(paths: Paths, lang: str, domain_names: list[str], report: Report) -> Catalog:
-    """Read a language's .po files; every problem goes to report with file:line."""
+def load_catalog(paths: Paths, lang: str, domain_names: list[str], report: Report,
+                 cache: Path | None = None) -> Catalog:
+    """Read a language's .po files; every problem goes to report with file:line.
+
+    With a cache folder, a file whose bytes were read before is not parsed again: what it
+    held and the problems found in it come from the cache.
+    """
     catalog: Catalog = {}
     for domain in domain_names:
         path = po_file(paths.locales, lang, domain)
         if path.is_file():
-            for (ctx, entry) in read_po(path, display_path(path, paths.data), report).items():
+            display = display_path(path, paths.data)
+            entries = (read_po(path, display, report) if cache is None
+                       else _read_po_cached(path, display, report, cache))
+            for (ctx, entry) in entries.items():
                 catalog[(domain, ctx)] = entry
     return catalog
 
 
+_CACHE_FORMAT = 1
+
+
+def _read_po_cached(path: Path, display: str, report: Report, cache: Path) -> dict[str, Entry]:
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    stored = cache / f"{hashlib.sha256(display.encode()).hexdigest()[:24]}.marshal"
+    try:
+        form, seen, entries, problems = marshal.loads(stored.read_bytes())
+        if form == _CACHE_FORMAT and seen == digest:
+            for where, message, category, severity in problems:
+                report.problems.append(Problem(Location(*where), message, category, severity))
+            return {ctx: Entry(*fields) for ctx, fields in entries.items()}
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # not cached yet, or unreadable: parse
+    own = Report()
+    out = parse_po(data, display, own)
+    report.problems += own.problems
+    record = (_CACHE_FORMAT, digest,
+              {ctx: (e.msgstr, e.fuzzy, e.msgid, e.line) for ctx, e in out.items()},
+              [((p.location.path, p.location.line, p.location.col, p.location.key_path),
+                p.message, p.category, p.severity) for p in own.problems])
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = stored.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(record))
+        tmp.replace(stored)
+    except OSError as exc:
+        logger.debug("cannot cache %s: %s", display, exc)
+    return out
+
+
 def read_po(path: Path, display: str, report: Report) -> dict[str, Entry]:
     """Parse one .po strictly: syntax, UTF-8, duplicates, placeholders, markup."""
-    data = path.read_bytes()
+    return parse_po(path.read_bytes(), display, report)
+
+
+def parse_po(data: bytes, display: str, report: Report) -> dict[str, Entry]:
+    """The entries of a .po file's bytes, by msgctxt (or msgid); problems go to report."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -269,17 +316,12 @@ def _po_syntax_error(text: str) -> tuple[int, str] | None:
     return None
 
 
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"\s*')
+
+
 def _closed(quoted: str) -> bool:
-    body = quoted[1:]
-    escaped = False
-    for i, ch in enumerate(body):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == '"':
-            return body[i + 1:].strip() == ""
-    return False
+    """Whether a line's quoted string ends at its closing quote (escapes honoured)."""
+    return _QUOTED.fullmatch(quoted) is not None
 
 
 # --- writing catalogs ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, Problem, Report, UsageError, sorted_problems, summary
-from .html import SiteInfo, build_site
+from .html import SiteInfo, build_site, preload_sphinx
 from .i18n import domains, load_catalog, release_ready, stats, theme_labels, translate
 from .log import logger, stage
 from .paths import Paths, theme_dir, user_cache
@@ -31,7 +31,7 @@ class BuildOptions:
     all_versions: bool = False
     tag_pattern: str = "handbook-*"
     jobs: int = 0
-    """Languages built at once; 0: one per core."""
+    """Languages built at once; 0: chosen from the CPUs (see _jobs)."""
 
 
 @dataclass
@@ -76,7 +76,8 @@ def prepare(data: Path, paths: Paths, languages: list[str] | None,
             listed[lang] = True
             continue
         before = len(i18n_report.errors)
-        catalog = load_catalog(paths, lang, domains(handbook), i18n_report)
+        catalog = load_catalog(paths, lang, domains(handbook), i18n_report,
+                               paths.work / "catalogs")
         translated[lang] = translate(handbook, lang, catalog)
         if len(i18n_report.errors) > before:
             listed[lang] = False  # unreadable catalogs: the errors say so, not the gate
@@ -116,15 +117,16 @@ def build(options: BuildOptions) -> list[Tree]:
         trees = build_prepared(prepared, options, paths,
                                extra={"pages": pages, "changes": changes})
     meta = prepared.handbook.meta
-    published = publish(paths, trees, {meta.version: version_meta(prepared.handbook)},
-                        meta.source_language)
-    html_pages = sum(len(list(t.html.rglob("*.html"))) for t in trees if t.html)
-    pdfs = sum(len(list(t.pdf.glob("*.pdf"))) for t in trees if t.pdf)
-    logger.info("build succeeded: %s %s, %d language%s, %d HTML pages, %d PDFs in %.1f s -> %s",
+    publish(paths, trees, {meta.version: version_meta(prepared.handbook)}, meta.source_language)
+    made = [f"{len(trees)} language{'s' if len(trees) != 1 else ''}"]
+    if options.html:
+        made.append(f"{sum(len(list(t.html.rglob('*.html'))) for t in trees if t.html)} "
+                    "HTML pages")
+    if options.pdf:
+        made.append(f"{sum(len(list(t.pdf.glob('*.pdf'))) for t in trees if t.pdf)} PDFs")
+    logger.info("build succeeded: %s %s, %s in %.1f s -> %s",
                 meta.organisation.short_name or meta.organisation.name, meta.version,
-                len(trees), "s" if len(trees) != 1 else "", html_pages, pdfs,
-                time.perf_counter() - start, paths.out / meta.version)
-    del published
+                ", ".join(made), time.perf_counter() - start, paths.out / meta.version)
     return trees
 
 
@@ -167,6 +169,9 @@ def build_prepared(prepared: Prepared, options: BuildOptions, paths: Paths,
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
+            if options.html:
+                preload_sphinx()  # imported once here, shared by every worker
+
             # fork: the workers inherit the prepared handbook instead of unpickling it;
             # they are not daemons, so the PDF stage may start layout workers of its own
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) \
@@ -194,9 +199,16 @@ _JOB: tuple[Prepared, BuildOptions, Paths, dict[str, SiteInfo]] | None = None
 
 
 def _jobs(options: BuildOptions, languages: int) -> int:
+    """Language workers: -j, else one per CPU; an HTML-only build of up to twice as many
+    languages as CPUs starts one per language, so no language runs alone at the end while
+    a CPU idles (3 languages on 2 CPUs: 1.5 rounds instead of 2). PDF builds keep one per
+    CPU: each lays out its documents in processes of its own."""
     if options.jobs > 0:
         return min(options.jobs, languages)
-    return max(1, min(languages, os.cpu_count() or 1))
+    cpus = os.cpu_count() or 1
+    if not options.pdf and languages <= 2 * cpus:
+        return languages
+    return max(1, min(languages, cpus))
 
 
 def _epoch(handbook: Handbook) -> int:

@@ -112,3 +112,21 @@ def test_build_py_exit_code_and_no_traceback(root: Root) -> None:
         "sequence started at line 15: did not find expected ',' or ']' [data.yaml]",
         "ERROR: validation failed: 1 error",
     ]
+
+
+@pytest.mark.parametrize(("jobs", "pdf", "languages", "cpus", "workers"), [
+    (0, False, 3, 2, 3),   # HTML: every language at once, no lone last language
+    (0, False, 5, 2, 2),   # more than twice the CPUs: one worker per CPU
+    (0, True, 3, 2, 2),    # PDF: one per CPU, layout has its own processes
+    (0, False, 1, 8, 1),
+    (1, False, 3, 2, 1),   # -j wins
+    (4, True, 3, 2, 3),    # but never more workers than languages
+])
+def test_language_workers(jobs: int, pdf: bool, languages: int, cpus: int, workers: int,
+                          monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from handbook.paths import Paths
+    from handbook.pipeline import BuildOptions, _jobs
+
+    monkeypatch.setattr("os.cpu_count", lambda: cpus)
+    options = BuildOptions(Paths(tmp_path, tmp_path / "out"), pdf=pdf, jobs=jobs)
+    assert _jobs(options, languages) == workers

@@ -269,3 +269,24 @@ def test_accessibility_basics(sample_site: Path, lang: str) -> None:
             assert img.get("alt") is not None, (path.name, img.get("src"))
         for select in root.xpath("//select"):
             assert select.get("aria-label") or select.xpath("ancestor::label"), path.name
+
+
+def test_a_build_skips_imports_it_never_uses(root, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Start-up is most of an incremental build: Sphinx's remote-image and doctest support,
+    jieba's pkg_resources and the builders a handbook never runs are not imported."""
+    import subprocess
+    import sys
+
+    data = root("two-languages")
+    unused = ("requests", "pkg_resources", "sphinx.ext.doctest", "sphinx.builders.linkcheck",
+              "sphinx.builders.epub3", "sphinx.builders.latex")
+    script = ("import sys, types; from handbook.cli import main; "
+              f"code = main(['html', '--data', {str(data)!r}, '--out', "
+              f"{str(tmp_path / 'site')!r}, '-l', 'zh_CN', '-q']); "
+              # a module imported lazily and never used is not a plain module yet
+              f"print(code, *[m for m in {unused!r} "
+              "if type(sys.modules.get(m)) is types.ModuleType])")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=REPO, timeout=300, check=False)
+    assert done.stdout.split() == ["0"], done.stdout + done.stderr
+    assert (tmp_path / "site" / "2026.1" / "zh_CN" / "searchindex.js").is_file()

@@ -731,3 +731,47 @@ def test_sample_pdfs_are_translated(sample_site: Path) -> None:
     tw = pdf_text(sample_site / VERSION / "zh_TW" / "pdf" / "handbook.pdf")
     assert "嘉和服務集團" in tw and "嘉和服务集团" not in tw
     assert "譯文可能已過時" not in tw and "尚未翻譯" not in tw
+
+
+# --- the catalog cache of builds -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["sample", "broken-po-markup", "broken-po-duplicate"])
+def test_cached_catalogs_equal_parsed_ones(name: str, root: Root, tmp_path: Path) -> None:
+    from handbook.i18n import domains, load_catalog
+    from handbook.paths import Paths
+    from handbook.validate import load_handbook
+
+    data = root(name)
+    handbook, _ = load_handbook(data)
+    paths = Paths(data, tmp_path / "site")
+    lang = handbook.meta.languages[0]
+    plain = Report()
+    expected = load_catalog(paths, lang, domains(handbook), plain)
+    for _ in range(2):  # parsed and stored, then read from the cache
+        report = Report()
+        assert load_catalog(paths, lang, domains(handbook), report, tmp_path / "cache") \
+            == expected
+        assert report.problems == plain.problems
+    assert len(list((tmp_path / "cache").glob("*.marshal"))) == len(domains(handbook))
+
+
+def test_an_edited_catalog_is_parsed_again(root: Root, tmp_path: Path) -> None:
+    from handbook.i18n import domains, load_catalog
+    from handbook.paths import Paths
+    from handbook.validate import load_handbook
+
+    data = root("two-languages")
+    handbook, _ = load_handbook(data)
+    paths = Paths(data, tmp_path / "site")
+    before = load_catalog(paths, "en", domains(handbook), Report(), tmp_path / "cache")
+    po = data / "locales" / "en" / "LC_MESSAGES" / "basics.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "', 'msgstr "X', 3),
+                  encoding="utf-8")
+    after = load_catalog(paths, "en", domains(handbook), Report(), tmp_path / "cache")
+    changed = [key for key in before if before[key] != after[key]]
+    assert changed and all(after[key].msgstr.startswith("X") for key in changed)
+    (tmp_path / "cache").joinpath("junk").write_text("x", encoding="utf-8")
+    for stored in (tmp_path / "cache").glob("*.marshal"):
+        stored.write_bytes(b"\x00broken")
+    assert load_catalog(paths, "en", domains(handbook), Report(), tmp_path / "cache") == after

@@ -18,8 +18,9 @@ from handbook.cli import main
 from handbook.errors import ContentError
 from handbook.fonts import faces
 from handbook.paths import Paths
-from handbook.pdf import BuildDirFetcher, FetchRefused, build_print_html, write_pdf
+from handbook.pdf import BuildDirFetcher, FetchRefused, write_pdf
 from handbook.pipeline import BuildOptions, prepare
+from handbook.printdoc import build_print_html
 
 REPO = Path(__file__).resolve().parent.parent
 VERSION = "2026.1"

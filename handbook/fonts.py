@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Section
+from .paths import write_atomic
 
 _DEFAULTS = {
     "latin": ("Source Sans 3", ["Kurinto Sans SC", "Arial", "sans-serif"]),
@@ -106,8 +106,5 @@ def subset_woff(source: Path, text: str, cache: Path) -> bytes:
     finally:
         font.close()
     data = buffer.getvalue()
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.tmp")  # builds may share the cache
-    tmp.write_bytes(data)
-    tmp.replace(cached)
+    write_atomic(cached, data)  # builds may share the cache
     return data

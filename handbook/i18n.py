@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import re
 import typing
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from .errors import ContentError, Location, Problem, Report, display_path
 from .load import format_key_path
 from .log import logger
 from .model import TRANSLATABLE
-from .paths import Paths, po_file
+from .paths import Paths, po_file, write_atomic
 
 if typing.TYPE_CHECKING:
     from .validate import Handbook
@@ -228,10 +227,7 @@ def _read_po_cached(path: Path, display: str, report: Report, cache: Path) -> di
               [((p.location.path, p.location.line, p.location.col, p.location.key_path),
                 p.message, p.category, p.severity) for p in own.problems])
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = stored.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(record))
-        tmp.replace(stored)
+        write_atomic(stored, marshal.dumps(record))
     except OSError as exc:
         logger.debug("cannot cache %s: %s", display, exc)
     return out

@@ -66,6 +66,15 @@ def user_cache(name: str) -> Path:
     return (Path(base) if base else Path.home() / ".cache") / "handbook" / name
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write path so that a reader (another build sharing a cache) sees the old file or the
+    new one, never part of one: a temporary file of this process, then one rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
 def template_cache() -> jinja2.BytecodeCache | None:
     """Compiled Jinja templates for every build of this user, checked against their source."""
     import jinja2

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import marshal
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..log import logger
-from ..paths import user_cache
+from ..paths import user_cache, write_atomic
 
 
 @contextmanager
@@ -60,10 +59,7 @@ def _write_shards(path: Path, freq: dict[str, int], total: int) -> None:
     for word, count in freq.items():
         shards.setdefault(word[0], {})[word] = count
     packed = {first: marshal.dumps(words) for first, words in shards.items()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # builds may share the cache
-    tmp.write_bytes(marshal.dumps((total, packed)))
-    tmp.replace(path)
+    write_atomic(path, marshal.dumps((total, packed)))  # builds may share the cache
 
 
 MEMO_NAME = "hb-segments.marshal"
@@ -125,9 +121,7 @@ class Segmenter:
         memo = self._memo
         if len(memo) > _MEMO_LIMIT:
             memo = {text: words for text, words in memo.items() if text in self._used}
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((self._memo_key, memo)))
-        tmp.replace(path)
+        write_atomic(path, marshal.dumps((self._memo_key, memo)))
 
     def cut_for_search(self, text: str) -> list[str]:
         self._used.add(text)

@@ -228,6 +228,18 @@ def edited_zh(tmp_path_factory: pytest.TempPathFactory) -> Rebuilt:
 
 
 @pytest.fixture(scope="module")
+def retitled(tmp_path_factory: pytest.TempPathFactory) -> Rebuilt:
+    return rebuild(tmp_path_factory.mktemp("retitled"), lambda data: _edit(
+        data / "sections" / "phone.yaml", "title: On the Phone", "title: Answering the Phone"))
+
+
+@pytest.fixture(scope="module")
+def reordered(tmp_path_factory: pytest.TempPathFactory) -> Rebuilt:
+    return rebuild(tmp_path_factory.mktemp("reordered"), lambda data: _edit(
+        data / "handbook.yaml", "sections: [basics, phone]", "sections: [phone, basics]"))
+
+
+@pytest.fixture(scope="module")
 def deleted(tmp_path_factory: pytest.TempPathFactory) -> Rebuilt:
     return rebuild(tmp_path_factory.mktemp("deleted"), delete_rule_and_chapter)
 
@@ -239,10 +251,27 @@ def test_edit_rewrites_only_the_pages_it_changes(edited: Rebuilt) -> None:
     now = tree(edited.clean)
     same = {k for k in rewritten if first.get(k) == now.get(f"{VERSION}/en/{k}")}
     assert "phone.html" in rewritten
-    # index.html holds the toctree of the changed page and search.html is made every time:
-    # Sphinx writes them again; any other page whose content did not change keeps its mtime.
-    assert same <= {"index.html", "search.html"}
+    # search.html is made every time; no other page whose content did not change is written,
+    # not even index.html, whose toctree lists the page (its headings did not change)
+    assert same <= {"search.html"}
     assert "basics.html" not in rewritten
+    assert "index.html" not in rewritten
+
+
+def test_retitled_page_is_renamed_on_every_page(retitled: Rebuilt) -> None:
+    """Every page's sidebar and previous/next links name the page: all are written again
+    (Sphinx alone writes only index.html, sphinx-doc/sphinx#5506)."""
+    assert differences(tree(retitled.incremental), tree(retitled.clean)) == []
+    site = retitled.incremental / VERSION / "en"
+    for page in ("index.html", "basics.html", "phone.html"):
+        assert "Answering the Phone" in (site / page).read_text(encoding="utf-8"), page
+
+
+def test_reordered_pages_are_reordered_on_every_page(reordered: Rebuilt) -> None:
+    assert differences(tree(reordered.incremental), tree(reordered.clean)) == []
+    basics = (reordered.incremental / VERSION / "en" / "basics.html").read_text(encoding="utf-8")
+    assert basics.index('href="phone.html">On the Phone') < basics.index('href="#">The Basics')
+    assert 'rel="prev" title="On the Phone"' in basics
 
 
 def test_edit_pages_equal_a_clean_build(edited: Rebuilt) -> None:

@@ -7,7 +7,8 @@
 - a transform gives every section only its explicit ASCII ids (never ``id1``), so one-page
   print builds have no colliding anchors;
 - raw and file-insertion directives are switched off for every document;
-- ``html-page-context`` hands the theme its switchers, labels and breadcrumbs.
+- ``html-page-context`` hands the theme its switchers, labels and breadcrumbs;
+- an incremental build writes again exactly the pages that can have changed (rewrites.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..log import logger
 from ..paths import template_cache
+from . import rewrites
 from .chinese import load_memo, save_memo, search_language
 
 # --- translation notices -------------------------------------------------------------------
@@ -361,6 +363,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", load_memo)
     app.connect("build-finished", save_memo)
     app.connect("html-page-context", _page_context)
+    rewrites.setup(app)
     logger.debug("handbook Sphinx extension loaded")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

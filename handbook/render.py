@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,9 @@ from .paths import template_cache
 if TYPE_CHECKING:
     from .validate import Handbook
 
-_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+# every ASCII punctuation character -> itself backslash-escaped
+_ESCAPES = str.maketrans({c: "\\" + c for c in map(chr, range(0x21, 0x7F))
+                          if not c.isalnum()})
 
 
 class Rst(str):
@@ -42,7 +43,7 @@ def rst_escape(text: str) -> Rst:
     current: list[str] = []
     for line in lines:
         if line:
-            current.append(_PUNCT.sub(r"\\\1", line))
+            current.append(line.translate(_ESCAPES))
         elif current:
             paragraphs.append(" ".join(current))  # one line: nothing can indent
             current = []
@@ -72,8 +73,8 @@ class View:
             raise AttributeError(name)
         if name in self._extra:
             return self._extra[name]
-        value = getattr(self._obj, name)
-        return view(value)
+        value = self.__dict__[name] = view(getattr(self._obj, name))  # asked again: found
+        return value
 
     @property
     def raw(self) -> BaseModel:

@@ -10,11 +10,14 @@ import functools
 import http.server
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import HandbookError
 from .log import logger
 from .paths import THEMES, Paths
+
+if TYPE_CHECKING:
+    from .pipeline import BuildOptions
 
 _RELOAD = b"""<script>(function(){var id=null;setInterval(function(){fetch('/_hb/release',
 {cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(id===null)id=t;
@@ -57,13 +60,20 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         logger.debug("serve: " + format, *args)
 
 
+def serve_options(paths: Paths, languages: list[str] | None) -> BuildOptions:
+    """What serve builds, first and after every change: the HTML of the languages asked."""
+    from .pipeline import BuildOptions
+
+    return BuildOptions(paths=paths, languages=languages, pdf=False)
+
+
 def serve(paths: Paths, languages: list[str] | None, host: str, port: int) -> int:
     """Build, serve on host:port, and rebuild on every change until interrupted."""
     from watchfiles import watch
 
-    from .pipeline import BuildOptions, build
+    from .pipeline import build
 
-    options = BuildOptions(paths=paths, languages=languages, pdf=False)
+    options = serve_options(paths, languages)
     build(options)
     handler = type("Handler", (_Handler,), {"out": paths.out})
     httpd = http.server.ThreadingHTTPServer(

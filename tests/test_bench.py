@@ -35,6 +35,8 @@ def test_bench_prints_every_figure(root, tmp_path: Path) -> None:  # type: ignor
         "HTML full build en",
         "HTML one-rule rebuild, all 1 languages",
         "HTML one-rule rebuild, en only",
+        "HTML one-rule rebuild in serve, all 1 languages",
+        "HTML one-rule rebuild in serve, en only",
         f"HTML all 1 languages, parallel ({os.cpu_count()} cores)",
         next(k for k in measures if k.startswith("PDF en: ")),
     ]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .diff import Diff, diff_handbooks
 from .errors import UsageError
 from .gitsrc import export_ref, find_repo, list_tags
 from .log import logger, stage
@@ -21,6 +20,7 @@ from .paths import Paths
 from .publish import Tree, _version_key, publish
 
 if TYPE_CHECKING:
+    from .diff import Diff
     from .pipeline import BuildOptions, Prepared
     from .validate import Handbook
 
@@ -49,6 +49,8 @@ class Changes:
 
 def changes_between(old: Prepared, new: Prepared) -> Changes:
     """Rule-level changes, decided on the source language, shown in every language."""
+    from .diff import diff_handbooks  # only editions with a predecessor need it
+
     source = diff_handbooks(old.handbook, new.handbook)
     by_lang = {}
     for lang in new.languages:

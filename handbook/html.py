@@ -7,6 +7,7 @@ import importlib
 import importlib.util
 import io
 import json
+import os
 import re
 import sys
 import time
@@ -18,6 +19,7 @@ from .colors import contrast_ratio
 from .errors import ContentError, Location, Problem
 from .fonts import Face, faces, subset_woff
 from .log import logger
+from .paths import THEMES
 from .render import Renderer, sync_tree
 
 CONF_PY = '''\
@@ -117,6 +119,8 @@ def project_files(handbook: Any, lang: str, labels: dict[str, str], template_dir
         for asset in _section_assets(section):
             files["_assets/" + asset.removeprefix("assets/")] = \
                 (handbook.data_dir / asset).read_bytes()
+    theme, theme_static = theme_settings(theme_path, "web")
+    files.update(theme_static)
     if meta.organisation.logo:
         files["_static/logo.svg"] = (handbook.data_dir / meta.organisation.logo).read_bytes()
     files["_static/brand.css"] = brand_css(handbook, face_map, lang)
@@ -137,12 +141,40 @@ def project_files(handbook: Any, lang: str, labels: dict[str, str], template_dir
         "owners": {s.id: owners.get(s.governance.owner, "") for s in handbook.sections},
         "logo": bool(meta.organisation.logo),
     }
-    files["handbook-conf.json"] = json.dumps(
-        sphinx_conf(handbook, lang, labels, theme_path, "web", hb_site), ensure_ascii=False,
-        indent=1, sort_keys=True)
+    conf = sphinx_conf(handbook, lang, labels, theme_path, "web", hb_site)
+    conf.update(theme)
+    files["handbook-conf.json"] = json.dumps(conf, ensure_ascii=False, indent=1, sort_keys=True)
     files["conf.py"] = CONF_PY
     files["docutils.conf"] = DOCUTILS_CONF
     return files
+
+
+def theme_settings(theme_root: Path, kind: str) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Sphinx settings and static files for the site ("web") or print Sphinx theme.
+
+    The built-in theme is the base. Another theme may replace it whole (its <kind>/ folder
+    holds a theme.conf or theme.toml), or replace single files: a template in <kind>/ is
+    used instead of the built-in one of the same name (``{% extends "!layout.html" %}``
+    extends the built-in layout), and a file in <kind>/static/ is published instead of the
+    built-in static file of the same name, or beside them. Symbolic links are not followed.
+    """
+    builtin = THEMES / "handbook"
+    own = theme_root / kind
+    if theme_root.resolve() == builtin.resolve() or not own.is_dir() or own.is_symlink():
+        return {"html_theme_path": [str(builtin)]}, {}
+    if (own / "theme.conf").is_file() or (own / "theme.toml").is_file():
+        # Sphinx takes the last theme of a name it finds on html_theme_path
+        return {"html_theme_path": [str(builtin), str(theme_root)]}, {}
+    static: dict[str, bytes] = {}
+    folder = own / "static"
+    if folder.is_dir() and not folder.is_symlink():
+        for top, _, names in os.walk(folder):  # does not enter linked folders
+            for name in names:
+                path = Path(top, name)
+                if path.is_file() and not path.is_symlink():
+                    static["_static/" + path.relative_to(folder).as_posix()] = \
+                        path.read_bytes()
+    return {"html_theme_path": [str(builtin)], "templates_path": [str(own)]}, static
 
 
 def _section_assets(section: Any) -> list[str]:

@@ -13,7 +13,7 @@ from .errors import ContentError, Problem, Report, UsageError, sorted_problems, 
 from .html import SiteInfo, build_site, preload_sphinx
 from .i18n import domains, load_catalog, release_ready, stats, theme_labels, translate
 from .log import logger, stage
-from .paths import Paths, theme_dir, user_cache
+from .paths import THEMES, Paths, theme_dir, user_cache
 from .publish import Tree, current_release, publish, read_versions
 from .validate import Handbook, load_handbook
 
@@ -62,15 +62,16 @@ def prepare(data: Path, paths: Paths, languages: list[str] | None,
         raise UsageError(f"unknown language {', '.join(unknown)}: expected one of "
                          f"{', '.join(known)} (handbook.yaml languages)")
     root = theme_dir(handbook.meta.theme, data)
-    template_dirs = [root / "rst"]
-    if root.name != "handbook":
-        template_dirs.append(theme_dir("handbook", data) / "rst")
+    # a theme of the data folder replaces single files of the built-in one (see
+    # html.theme_settings): its reST templates and labels come first, the built-in ones fill in
+    layers = [root] if root == THEMES / "handbook" else [root, THEMES / "handbook"]
+    template_dirs = [layer / "rst" for layer in layers]
     i18n_report = Report()
     labels: dict[str, dict[str, str]] = {}
     translated: dict[str, Handbook] = {}
     listed: dict[str, bool] = {}
     for lang in wanted:
-        labels[lang] = theme_labels([root], lang, i18n_report)
+        labels[lang] = theme_labels(layers, lang, i18n_report)
         if lang == handbook.meta.source_language:
             translated[lang] = translate(handbook, lang, None)
             listed[lang] = True

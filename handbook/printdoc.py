@@ -32,7 +32,15 @@ from sphinx.writers.html5 import HTML5Translator
 from . import __version__
 from .errors import ContentError, Problem, Report, UsageError
 from .fonts import Face, faces
-from .html import CONF_PY, DOCUTILS_CONF, LANGUAGE_NAMES, brand_css, run_sphinx, sphinx_conf
+from .html import (
+    CONF_PY,
+    DOCUTILS_CONF,
+    LANGUAGE_NAMES,
+    brand_css,
+    run_sphinx,
+    sphinx_conf,
+    theme_settings,
+)
 from .i18n import theme_labels
 from .paths import THEMES
 from .render import Renderer, rst_escape, sync_tree
@@ -268,6 +276,7 @@ def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: 
     meta = handbook.meta
     renderer = Renderer(handbook, lang, labels, prepared.template_dirs)
     assets = _assets(handbook)
+    theme, theme_static = theme_settings(prepared.theme_root, "print")
     logo = ("/_assets/" + meta.organisation.logo.removeprefix("assets/")
             if meta.organisation.logo else None)
     extra: dict[str, Any] = {
@@ -294,17 +303,15 @@ def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: 
         hb_site = {"org": str(meta.organisation.short_name or meta.organisation.name),
                    "title": str(meta.title), "version": meta.version, "lang": lang}
         conf = sphinx_conf(handbook, lang, labels, prepared.theme_root, "print", hb_site)
+        conf.update(theme)
         conf.update({
-            # a theme of the data folder may leave the print theme to the built-in one
-            "html_theme_path": list(dict.fromkeys([str(prepared.theme_root),
-                                                   str(THEMES / "handbook")])),
             "root_doc": name,
             "extensions": [*conf["extensions"], "handbook.printdoc"],
             "html_permalinks": False,
             "html_context": {"hb_print": _metadata(handbook, lang, labels, name)},
             "html_search_options": {},
         })
-        files: dict[str, str | bytes] = {**assets, **static}
+        files: dict[str, str | bytes] = {**assets, **theme_static, **static}
         files[f"{name}.rst"] = rst.replace(_PLACEHOLDER, identifier)
         files["handbook-conf.json"] = json.dumps(conf, ensure_ascii=False, indent=1,
                                                  sort_keys=True)

@@ -143,3 +143,17 @@ def test_single_print_templates_replace_the_built_in_ones(root, tmp_path: Path) 
     text = "".join(page.extract_text() for page in reader.pages)
     assert "ACME CONFIDENTIAL" in text
     assert "Pick up before the fourth ring" in text  # the built-in print body is still there
+
+
+def test_a_whole_print_theme_replaces_the_built_in_one(root, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = root("minimal")
+    theme = use_theme(data, {})
+    shutil.copytree(REPO / "themes" / "handbook" / "print", theme / "print")
+    layout = theme / "print" / "layout.html"
+    layout.write_text(layout.read_text(encoding="utf-8").replace(
+        "{% block body %}", '<p class="acme-whole">WHOLE PRINT THEME</p>{% block body %}'),
+        encoding="utf-8")
+    out = tmp_path / "site"
+    assert main(["pdf", "--data", str(data), "--out", str(out), "-q"]) == 0
+    reader = PdfReader(str(out / VERSION / "en" / "pdf" / "handbook.pdf"))
+    assert "WHOLE PRINT THEME" in "".join(page.extract_text() for page in reader.pages)

@@ -23,7 +23,7 @@ from pathlib import Path
 from .log import logger
 from .paths import Paths
 
-PAIRED_RUNS = 3
+PAIRED_RUNS = 5
 """Pairs behind each ratio of two builds (ours and sphinx-build, rebuild and full build,
 parallel and sequential): run one after the other, each pair gives a ratio and the table
 shows their median, so a machine that speeds up or slows down moves neither side alone."""

@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="time the build stages and print a table")
     _common(p)
     p.add_argument("--runs", type=int, default=None, metavar="N",
-                   help="repeat each measurement N times and take the median (default: 3 "
+                   help="repeat each measurement N times and take the median (default: 5 "
                         "pairs for each ratio of two builds, 1 run of the PDF and ×10 builds)")
     p.add_argument("--skip-scaled", action="store_true", help="skip the ×10 handbook")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import time
@@ -174,10 +175,16 @@ def build_prepared(prepared: Prepared, options: BuildOptions, paths: Paths,
                 preload_sphinx()  # imported once here, shared by every worker
 
             # fork: the workers inherit the prepared handbook instead of unpickling it;
-            # they are not daemons, so the PDF stage may start layout workers of its own
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) \
-                    as pool:
-                results = list(pool.map(_build_language, prepared.languages))
+            # they are not daemons, so the PDF stage may start layout workers of its own.
+            # Frozen, what they inherit is never walked by their garbage collector, which
+            # would write to every object and so copy the pages the workers share.
+            gc.freeze()
+            try:
+                with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) \
+                        as pool:
+                    results = list(pool.map(_build_language, prepared.languages))
+            finally:
+                gc.unfreeze()
         else:
             results = [_build_language(lang) for lang in prepared.languages]
     finally:

@@ -120,14 +120,25 @@ def test_theme_labels_fill_in_from_the_built_in_theme(root, tmp_path: Path) -> N
     assert "跳到正文" in index  # "Skip to content", from the built-in catalog
 
 
+def whole_theme(data: Path, kind: str, before: str, marker: str) -> None:
+    """themes/acme/<kind>/: a copy of the built-in Sphinx theme with marker put in its
+    layout.html just before the text before."""
+    folder = use_theme(data, {}) / kind
+    shutil.copytree(REPO / "themes" / "handbook" / kind, folder)
+    layout = folder / "layout.html"
+    text = layout.read_text(encoding="utf-8")
+    assert before in text
+    layout.write_text(text.replace(before, marker + before, 1), encoding="utf-8")
+
+
+def pdf_text(out: Path) -> str:
+    reader = PdfReader(str(out / VERSION / "en" / "pdf" / "handbook.pdf"))
+    return "".join(page.extract_text() for page in reader.pages)
+
+
 def test_a_whole_site_theme_replaces_the_built_in_one(root, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     data = root("minimal")
-    theme = use_theme(data, {})
-    shutil.copytree(REPO / "themes" / "handbook" / "web", theme / "web")
-    layout = theme / "web" / "layout.html"
-    layout.write_text(layout.read_text(encoding="utf-8").replace(
-        '<a class="hb-skip"', '<p class="acme-whole">whole theme</p><a class="hb-skip"'),
-        encoding="utf-8")
+    whole_theme(data, "web", '<a class="hb-skip"', '<p class="acme-whole">whole theme</p>')
     out = tmp_path / "site"
     assert main(["html", "--data", str(data), "--out", str(out), "-q"]) == 0
     assert 'class="acme-whole"' in (out / VERSION / "en" / "index.html").read_text(
@@ -139,21 +150,14 @@ def test_single_print_templates_replace_the_built_in_ones(root, tmp_path: Path) 
     use_theme(data, {"print/page.html": PRINT_PAGE})
     out = tmp_path / "site"
     assert main(["pdf", "--data", str(data), "--out", str(out), "-q"]) == 0
-    reader = PdfReader(str(out / VERSION / "en" / "pdf" / "handbook.pdf"))
-    text = "".join(page.extract_text() for page in reader.pages)
+    text = pdf_text(out)
     assert "ACME CONFIDENTIAL" in text
     assert "Pick up before the fourth ring" in text  # the built-in print body is still there
 
 
 def test_a_whole_print_theme_replaces_the_built_in_one(root, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     data = root("minimal")
-    theme = use_theme(data, {})
-    shutil.copytree(REPO / "themes" / "handbook" / "print", theme / "print")
-    layout = theme / "print" / "layout.html"
-    layout.write_text(layout.read_text(encoding="utf-8").replace(
-        "{% block body %}", '<p class="acme-whole">WHOLE PRINT THEME</p>{% block body %}'),
-        encoding="utf-8")
+    whole_theme(data, "print", "{% block body %}", '<p class="acme-whole">WHOLE PRINT THEME</p>')
     out = tmp_path / "site"
     assert main(["pdf", "--data", str(data), "--out", str(out), "-q"]) == 0
-    reader = PdfReader(str(out / VERSION / "en" / "pdf" / "handbook.pdf"))
-    assert "WHOLE PRINT THEME" in "".join(page.extract_text() for page in reader.pages)
+    assert "WHOLE PRINT THEME" in pdf_text(out)

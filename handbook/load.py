@@ -104,13 +104,30 @@ def load_yaml(path: Path, display: str, report: Report) -> Document | None:
             "data.encoding",
         )
         return None
+    reported = len(report.problems)
     doc = Document(path, display, None)
     try:
-        events = yaml.parse(text, Loader=_EventLoader)
-        doc.data = _Builder(doc, events, report).build()
+        try:
+            doc.data = _Builder(doc, yaml.parse(text, Loader=_EventLoader), report).build()
+        except yaml.MarkedYAMLError as exc:
+            if not _scanner_depth_limit(exc):
+                raise
+            # libyaml (PyYAML >= 6.0.4) refuses 1000 nested flow levels while it looks ahead,
+            # before our own limit sees the events: read again with the pure-Python parser,
+            # which hands them over as it goes, so our check names the key path and limit.
+            del report.problems[reported:]
+            doc = Document(path, display, None)
+            doc.data = _Builder(doc, yaml.parse(text, Loader=yaml.SafeLoader), report).build()
     except _Stop:
         return None
     except yaml.MarkedYAMLError as exc:
+        if _scanner_depth_limit(exc):  # a parser with a limit below ours: say it our way
+            mark = exc.problem_mark
+            report.error(
+                Location(display, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1),
+                f"nesting too deep: expected at most {MAX_DEPTH} levels", "data.too-deep",
+            )
+            return None
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or "invalid YAML"
@@ -139,6 +156,11 @@ def load_yaml(path: Path, display: str, report: Report) -> Document | None:
         report.error(Location(display, 1, 1), f"YAML syntax: {first_line}", "data.yaml")
         return None
     return doc
+
+
+def _scanner_depth_limit(exc: yaml.MarkedYAMLError) -> bool:
+    """Whether a YAML library stopped at its own nesting limit rather than at bad syntax."""
+    return "nesting depth" in (exc.problem or "") or "nesting depth" in (exc.context or "")
 
 
 class _Builder:

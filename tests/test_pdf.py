@@ -4,8 +4,6 @@ table of contents, links, metadata, acknowledgement pages, and the build's fetch
 from __future__ import annotations
 
 import re
-import subprocess
-from functools import cache
 from pathlib import Path
 
 import pikepdf
@@ -13,6 +11,7 @@ import pypdf
 import pytest
 import yaml
 from fontTools.ttLib import TTFont
+from pdftools import fonts, page_texts, structure_problems
 
 from handbook.cli import main
 from handbook.errors import ContentError
@@ -37,14 +36,6 @@ TOC_LINE = re.compile(r"^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$")
 
 def pdf_path(site: Path, lang: str, name: str) -> Path:
     return site / VERSION / lang / "pdf" / f"{name}.pdf"
-
-
-@cache
-def page_texts(path: Path) -> list[str]:
-    """The text of every page (pdftotext -layout), in page order."""
-    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
-                         check=True, capture_output=True, text=True).stdout
-    return out.split("\f")[:-1]
 
 
 def squash(text: str) -> str:
@@ -80,14 +71,11 @@ def close(box: object, size: tuple[float, float], tol: float = 0.6) -> bool:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_pdf_is_built_and_passes_qpdf(sample_site: Path, lang: str) -> None:
+def test_every_pdf_is_built_and_passes_the_structure_check(sample_site: Path, lang: str) -> None:
     folder = sample_site / VERSION / lang / "pdf"
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{d}.pdf" for d in DOCS)
     for name in DOCS:
-        result = subprocess.run(["qpdf", "--check", str(pdf_path(sample_site, lang, name))],
-                                capture_output=True, text=True)
-        assert result.returncode == 0, result.stdout + result.stderr
-        assert "No syntax or stream encoding errors found" in result.stdout
+        assert structure_problems(pdf_path(sample_site, lang, name)) == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -122,7 +110,7 @@ def test_metadata(sample_site: Path, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_font_is_embedded_and_covers_the_text(sample_site: Path, lang: str) -> None:
-    """pdffonts: only the brand's families, all embedded and subset; no character of the
+    """Only the brand's families, all embedded and subset; no character of the
     text is missing from them (a missing one would be a system fallback or a tofu box)."""
     sections = [yaml.safe_load(p.read_text("utf-8"))
                 for p in sorted((REPO / "data" / "sections").glob("*.yaml"))]
@@ -136,15 +124,12 @@ def test_every_font_is_embedded_and_covers_the_text(sample_site: Path, lang: str
                     covered |= set(font.getBestCmap())
     for name in ("handbook", "onboarding-manager"):
         path = pdf_path(sample_site, lang, name)
-        listing = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
-                                 text=True).stdout.splitlines()[2:]
+        listing = fonts(path)
         assert listing
-        for row in listing:
-            tokens = row.split()
-            font = tokens[0].split("+", 1)[-1].rstrip(",")
-            assert any(font.startswith(f) for f in families), row
-            assert tokens[-5] == "yes", f"not embedded: {row}"
-            assert tokens[-4] == "yes", f"not subset: {row}"
+        for font in listing:
+            assert any(font.family.startswith(f) for f in families), font
+            assert font.embedded, f"not embedded: {font}"
+            assert font.subset, f"not subset: {font}"
         text = "".join(page_texts(path))
         missing = {c for c in text if not c.isspace() and ord(c) not in covered}
         assert not missing, f"{name}: characters no brand font has: {sorted(missing)}"
@@ -274,7 +259,7 @@ def test_acknowledgement_page_ends_each_onboarding_manual(sample_site: Path, lan
         (identifier,) = set(IDENTIFIER.findall(last))
         assert identifier in texts[1], "the inside cover names the same PDF identifier"
         identifiers.add(identifier)
-        assert last.count("\n") > 10
+        assert len([line for line in last.splitlines() if line.strip()]) >= 8  # a whole form
     assert len(identifiers) == len(AUDIENCES)
     handbook = page_texts(pdf_path(sample_site, lang, "handbook"))
     assert IDENTIFIER.search(handbook[1])

@@ -195,7 +195,7 @@ def run_bench(paths: Paths, runs: int | None = None, skip_scaled: bool = False) 
                 src = Paths(data, out).cache(version, lang) / "src"
                 target = work / f"plain-{lang}"
                 shutil.rmtree(target, ignore_errors=True)
-                plain.append(_run(["sphinx-build", "-q", "-b", "html", "-d",
+                plain.append(_run([sys.executable, "-m", "sphinx", "-q", "-b", "html", "-d",
                                    str(target / "doctrees"), str(src), str(target / "html")]))
             rows.append((f"HTML full build {lang}", f"{_median(ours).seconds:.2f} s",
                          f"sphinx-build {_median(plain).seconds:.2f} s",

@@ -17,7 +17,8 @@ from .errors import HandbookError, UsageError
 from .log import counter, logger, setup
 from .paths import DEFAULT_DATA, DEFAULT_OUT, Paths
 
-COMMANDS = ("all", "validate", "html", "pdf", "i18n", "diff", "serve", "bench", "schema")
+COMMANDS = ("all", "validate", "html", "pdf", "i18n", "diff", "serve", "bench", "schema",
+            "init")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -101,7 +102,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=("handbook", "section"), default="section")
     p.add_argument("--write", type=Path, default=None, metavar="DIR",
                    help="write handbook.schema.json and section.schema.json into DIR")
+
+    p = sub.add_parser("init", help="start a new handbook in an empty folder")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more output")
+    p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    p.set_defaults(data=DEFAULT_DATA, strict=False)
+    p.add_argument("folder", type=Path, help="the new handbook's folder (new or empty)")
+    p.add_argument("--language", dest="source_language", default="en", metavar="LANG",
+                   help="language the handbook is written in: en (default), zh_CN, zh_TW, "
+                        "or any code (the sample text is then English)")
     return parser
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .scaffold import init
+
+    written = init(args.folder, args.source_language)
+    logger.info("wrote %d files into %s; build it with: handbook --data %s", len(written),
+                args.folder, args.folder)
+    return 0
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -183,6 +202,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "diff": _cmd_diff,
     "serve": _cmd_serve,
     "bench": _cmd_bench,
+    "init": _cmd_init,
 }
 
 
@@ -211,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     setup(-1 if args.quiet else args.verbose)
     start = time.perf_counter()
     try:
-        if not args.data.is_dir():
+        if args.command != "init" and not args.data.is_dir():
             raise UsageError(f"data folder {args.data} not found: expected a folder with "
                              "handbook.yaml (use --data DIR)")
         code = HANDLERS[args.command](args)

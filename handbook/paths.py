@@ -13,7 +13,11 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("_build") / "site"
-THEMES = REPO / "themes"
+_INSTALLED_THEMES = Path(__file__).resolve().parent / "themes"
+THEMES = _INSTALLED_THEMES if _INSTALLED_THEMES.is_dir() else REPO / "themes"
+"""Built-in themes: inside the package when installed from a wheel, else the repository's."""
+SKELETON = Path(__file__).resolve().parent / "skeleton"
+"""What ``handbook init`` copies into a new handbook folder."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Files that `handbook init` writes (data, not code)."""

@@ -175,7 +175,7 @@ def _cmd_i18n(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import run_command
+    from .diffout import run_command
 
     return run_command(args.old, args.new, args.data, args.format)
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from handbook.cli import main
-from handbook.diff import Diff, diff_handbooks, format_text, inline_diff, to_json, tokens
+from handbook.diff import Diff, diff_handbooks, inline_diff, tokens
+from handbook.diffout import format_text, to_json
 from handbook.errors import ContentError, UsageError
 from handbook.gitsrc import export_ref, list_tags, resolve_source
 from handbook.validate import load_handbook

@@ -22,12 +22,12 @@ from typing import Any
 import polib
 from pydantic import BaseModel
 
+from . import pocheck
 from .errors import ContentError, Location, Problem, Report, display_path
 from .load import format_key_path
 from .log import logger
 from .model import TRANSLATABLE
 from .paths import Paths, po_file, write_atomic
-from .pocheck import charset_problem, has_translation, is_blank, read_catalog, save_catalog
 
 if typing.TYPE_CHECKING:
     from .validate import Handbook
@@ -211,7 +211,7 @@ _CACHE_FORMAT = 2
 
 def _read_po_cached(path: Path, display: str, report: Report, cache: Path,
                     root: Path) -> dict[str, Entry]:
-    data = read_catalog(root, path, display, report)
+    data = pocheck.read_catalog(root, path, display, report)
     if data is None:
         return {}
     digest = hashlib.sha256(data).hexdigest()
@@ -242,7 +242,7 @@ def read_po(path: Path, display: str, report: Report, root: Path | None = None
             ) -> dict[str, Entry]:
     """Parse one .po strictly: a regular file below root (default: its folder) of bounded
     size, syntax, UTF-8, duplicates, placeholders, markup."""
-    data = read_catalog(path.parent if root is None else root, path, display, report)
+    data = pocheck.read_catalog(path.parent if root is None else root, path, display, report)
     return {} if data is None else parse_po(data, display, report)
 
 
@@ -260,7 +260,7 @@ def parse_po(data: bytes, display: str, report: Report) -> dict[str, Entry]:
         line, message = syntax
         report.error(Location(display, line, 1), message, "i18n.syntax")
         return {}
-    if charset_problem(text, display, report):
+    if pocheck.charset_problem(text, display, report):
         return {}
     try:
         po = polib.pofile(text, wrapwidth=0)
@@ -281,11 +281,7 @@ def parse_po(data: bytes, display: str, report: Report) -> dict[str, Entry]:
                          f"it again (first at line {out[key].line})", "i18n.duplicate")
             continue
         fuzzy = "fuzzy" in entry.flags
-        msgstr = entry.msgstr
-        if msgstr and is_blank(msgstr):
-            report.warning(where, f"translation is only whitespace: expected text, got "
-                           f"{msgstr[:20]!r}; it counts as untranslated", "i18n.blank")
-            msgstr = ""
+        msgstr = pocheck.non_blank(entry.msgstr, where, report)
         if msgstr and not fuzzy:
             want = sorted(_PLACEHOLDER.findall(entry.msgid))
             have = sorted(_PLACEHOLDER.findall(entry.msgstr))
@@ -378,7 +374,7 @@ def extract(handbook: Handbook, paths: Paths) -> list[Path]:
         _header(pot, None, handbook)
         pot.extend(_pot_entries(messages))
         path = paths.locales / TEMPLATES / f"{domain}.pot"
-        written.append(save_catalog(paths.data, path, pot.__unicode__()))
+        written.append(pocheck.save_catalog(paths.data, path, pot.__unicode__()))
     return written
 
 
@@ -390,16 +386,9 @@ def update(handbook: Handbook, paths: Paths, languages: list[str],
     old source as ``#| msgid``; removed messages become obsolete (``#~``).
     """
     report = Report()  # every catalog is checked before any is rewritten
-    read: dict[Path, bytes] = {}
-    for lang in languages:
-        for domain in domains(handbook):
-            path = po_file(paths.locales, lang, domain)
-            if os.path.lexists(path):
-                display = display_path(path, paths.data)
-                data = read_catalog(paths.data, path, display, report)
-                if data is not None:
-                    parse_po(data, display, report)
-                    read[path] = data
+    files = [po_file(paths.locales, lang, domain) for lang in languages
+             for domain in domains(handbook)]
+    read = pocheck.read_catalogs(paths.data, files, report, parse_po)
     report.raise_if_errors("reading translations")
     counts: dict[str, dict[str, int]] = {}
     for lang in languages:
@@ -444,12 +433,12 @@ def update(handbook: Handbook, paths: Paths, languages: list[str],
             for gone in [*old.values(), *plurals]:
                 if gone.obsolete:  # a plural entry retired before
                     po.append(gone)
-                elif has_translation(gone):
+                elif pocheck.has_translation(gone):
                     gone.obsolete = True
                     po.append(gone)
                     tally["obsolete"] += 1
             po.extend(e for key, e in retired.items() if key not in old)
-            save_catalog(paths.data, path, po.__unicode__())
+            pocheck.save_catalog(paths.data, path, po.__unicode__())
         counts[lang] = tally
     return counts
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
 
-from .errors import ContentError, Location, Report
+from .errors import ContentError, Location, Problem, Report, display_path
 from .safefs import MAX_PO_BYTES, Refused, read_data_file
 
 _CHARSET = re.compile(r'^[ \t]*"Content-Type:[^"\n]*?charset=([^\\"\s;]*)', re.I | re.M)
@@ -32,6 +33,21 @@ def read_catalog(root: Path, path: Path, display: str, report: Report) -> bytes 
         report.error(Location(display, 1, 1) if exc.kind == "too-large" else Location(display),
                      exc.message, exc.category("i18n"))
         return None
+
+
+def read_catalogs(root: Path, paths: list[Path], report: Report,
+                  parse: Callable[[bytes, str, Report], object]) -> dict[Path, bytes]:
+    """The bytes of every catalog of paths that exists, each read and checked by parse once;
+    problems go to report."""
+    read: dict[Path, bytes] = {}
+    for path in paths:
+        if os.path.lexists(path):  # a link or a pipe is refused, not skipped
+            display = display_path(path, root)
+            data = read_catalog(root, path, display, report)
+            if data is not None:
+                parse(data, display, report)
+                read[path] = data
+    return read
 
 
 def charset_problem(text: str, display: str, report: Report) -> bool:
@@ -67,6 +83,15 @@ def is_blank(text: str) -> bool:
     return _BLANK.fullmatch(text) is not None
 
 
+def non_blank(msgstr: str, where: Location, report: Report) -> str:
+    """msgstr, or "" with a warning when it is only whitespace: no translation at all."""
+    if msgstr and is_blank(msgstr):
+        report.warning(where, f"translation is only whitespace: expected text, got "
+                       f"{msgstr[:20]!r}; it counts as untranslated", "i18n.blank")
+        return ""
+    return msgstr
+
+
 def has_translation(entry: polib.POEntry) -> bool:
     """Whether an entry carries a translation worth keeping (any form, for a plural one)."""
     if entry.msgid_plural:
@@ -80,7 +105,6 @@ def save_catalog(root: Path, path: Path, text: str) -> Path:
     A symbolic link, pipe or device in the file's place or a linked folder on the way is an
     error; the file is replaced by a rename, so a reader never sees half of it.
     """
-    from .errors import Problem, display_path
     from .paths import write_atomic
 
     data = text.encode("utf-8")

@@ -94,7 +94,8 @@ def load_handbook(data_dir: Path, strict: bool = False) -> tuple[Handbook, Repor
                 sections.append(section)
     if meta is not None and meta_doc is not None:
         listed = set(meta.sections)
-        for extra in sorted((data_dir / "sections").glob("*.yaml")):
+        folder = data_dir / "sections"  # a linked folder is refused above: list none of it
+        for extra in [] if folder.is_symlink() else sorted(folder.glob("*.yaml")):
             if extra.stem not in listed:
                 report.warning(
                     Location(f"{display_root}sections/{extra.name}"),

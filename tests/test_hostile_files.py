@@ -83,6 +83,7 @@ def _fifo(path: Path) -> None:
 def _linked_folder(path: Path) -> None:
     outside = path.parents[2] / "outside" / "sections"
     shutil.move(path.parent, outside)
+    (outside / "private-notes.yaml").write_text("a: b\n", encoding="utf-8")  # not listed
     path.parent.symlink_to(outside, target_is_directory=True)
 
 

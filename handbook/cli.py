@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .errors import HandbookError, UsageError
+from .errors import HandbookError, Report, UsageError
 from .log import counter, logger, setup
 from .paths import DEFAULT_DATA, DEFAULT_OUT, Paths
 
@@ -124,9 +124,15 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from .i18n import domains, load_catalog
     from .validate import load_handbook
 
     handbook, report = load_handbook(args.data, strict=args.strict)
+    catalogs = Report()  # the translations too: what a build would refuse, validate names
+    for lang in handbook.meta.languages:
+        load_catalog(Paths(args.data, args.out), lang, domains(handbook), catalogs)
+    catalogs.raise_if_errors("reading translations", strict=args.strict)
+    report.problems += catalogs.problems
     for problem in report.problems:
         logger.warning("%s", problem)
     rules = sum(len(g.rules) for s in handbook.sections for g in s.groups)

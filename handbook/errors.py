@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,7 +118,14 @@ def describe(value: object, limit: int = 40) -> str:
 
 
 def display_path(path: Path, root: Path) -> str:
-    """A file path as users typed it: relative to the data folder's parent when possible."""
+    """A file path as users typed it: relative to the data folder's parent when possible.
+
+    A symbolic link is named, not where it points: that is not ours to show.
+    """
+    try:
+        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        pass
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:

@@ -59,7 +59,7 @@ def export_ref(repo: Path, ref: str, subdir: str, dest: Path) -> Path:
     """
     commit = resolve_commit(repo, ref)
     sub = PurePosixPath(subdir.replace(os.sep, "/")).as_posix().strip("/")
-    tree = commit if sub in ("", ".") else f"{commit}:{sub}"
+    tree = f"{commit}^{{tree}}" if sub in ("", ".") else f"{commit}:{sub}"
     kind = _git(repo, "cat-file", "-t", tree)
     if kind.returncode != 0 or kind.stdout.strip() != b"tree":
         raise ContentError(f"{ref} has no folder {sub}/: expected the handbook data there "
@@ -88,6 +88,7 @@ def export_ref(repo: Path, ref: str, subdir: str, dest: Path) -> Path:
     if blobs.returncode != 0:
         raise ContentError(f"cannot read {sub}/ at {ref}: {_stderr(blobs)}")
     data, pos = blobs.stdout, 0
+    links: set[PurePosixPath] = set()
     for mode, oid, path in entries:
         end = data.index(b"\n", pos)
         header = data[pos:end].split(b" ")
@@ -96,14 +97,32 @@ def export_ref(repo: Path, ref: str, subdir: str, dest: Path) -> Path:
         size = int(header[2])
         content = data[end + 1:end + 1 + size]
         pos = end + 1 + size + 1
-        target = dest.joinpath(*path.parts)
+        if links.intersection(path.parents):  # a crafted tree: a file "below" a link
+            raise ContentError(f"{ref}: unsafe path {path} in {sub}/: expected no file inside "
+                               "a symbolic link")
+        _write_entry(dest.joinpath(*path.parts), mode, content, f"{ref}: {sub}/{path}")
+        if mode == "120000":
+            links.add(path)
+    return dest
+
+
+def _write_entry(target: Path, mode: str, content: bytes, where: str) -> None:
+    """Create one exported file or symbolic link; never write through a link or over a file.
+
+    Links are written as links: whoever reads the folder refuses them (see safefs).
+    """
+    try:
         target.parent.mkdir(parents=True, exist_ok=True)
         if mode == "120000":
             target.symlink_to(content.decode("utf-8", "surrogateescape"))
-        else:
-            target.write_bytes(content)
-            target.chmod(_MODES[mode])
-    return dest
+            return
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                     0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            os.fchmod(handle.fileno(), _MODES[mode])
+    except OSError as exc:  # a crafted tree: the same path twice, a file where a folder is
+        raise ContentError(f"{where}: cannot export it: {exc.strerror}") from None
 
 
 def _version_key(name: str) -> tuple[tuple[int, int, str], ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import os
 import re
 import typing
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from typing import Any
 import polib
 from pydantic import BaseModel
 
+from . import pocheck
 from .errors import ContentError, Location, Problem, Report, display_path
 from .load import format_key_path
 from .log import logger
@@ -195,20 +197,23 @@ def load_catalog(paths: Paths, lang: str, domain_names: list[str], report: Repor
     catalog: Catalog = {}
     for domain in domain_names:
         path = po_file(paths.locales, lang, domain)
-        if path.is_file():
+        if os.path.lexists(path):  # a link or a pipe is refused by read_catalog, not skipped
             display = display_path(path, paths.data)
-            entries = (read_po(path, display, report) if cache is None
-                       else _read_po_cached(path, display, report, cache))
+            entries = (read_po(path, display, report, paths.data) if cache is None
+                       else _read_po_cached(path, display, report, cache, paths.data))
             for (ctx, entry) in entries.items():
                 catalog[(domain, ctx)] = entry
     return catalog
 
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
-def _read_po_cached(path: Path, display: str, report: Report, cache: Path) -> dict[str, Entry]:
-    data = path.read_bytes()
+def _read_po_cached(path: Path, display: str, report: Report, cache: Path,
+                    root: Path) -> dict[str, Entry]:
+    data = pocheck.read_catalog(root, path, display, report)
+    if data is None:
+        return {}
     digest = hashlib.sha256(data).hexdigest()
     stored = cache / f"{hashlib.sha256(display.encode()).hexdigest()[:24]}.marshal"
     try:
@@ -233,9 +238,12 @@ def _read_po_cached(path: Path, display: str, report: Report, cache: Path) -> di
     return out
 
 
-def read_po(path: Path, display: str, report: Report) -> dict[str, Entry]:
-    """Parse one .po strictly: syntax, UTF-8, duplicates, placeholders, markup."""
-    return parse_po(path.read_bytes(), display, report)
+def read_po(path: Path, display: str, report: Report, root: Path | None = None
+            ) -> dict[str, Entry]:
+    """Parse one .po strictly: a regular file below root (default: its folder) of bounded
+    size, syntax, UTF-8, duplicates, placeholders, markup."""
+    data = pocheck.read_catalog(path.parent if root is None else root, path, display, report)
+    return {} if data is None else parse_po(data, display, report)
 
 
 def parse_po(data: bytes, display: str, report: Report) -> dict[str, Entry]:
@@ -251,6 +259,8 @@ def parse_po(data: bytes, display: str, report: Report) -> dict[str, Entry]:
     if syntax:
         line, message = syntax
         report.error(Location(display, line, 1), message, "i18n.syntax")
+        return {}
+    if pocheck.charset_problem(text, display, report):
         return {}
     try:
         po = polib.pofile(text, wrapwidth=0)
@@ -271,7 +281,8 @@ def parse_po(data: bytes, display: str, report: Report) -> dict[str, Entry]:
                          f"it again (first at line {out[key].line})", "i18n.duplicate")
             continue
         fuzzy = "fuzzy" in entry.flags
-        if entry.msgstr and not fuzzy:
+        msgstr = pocheck.non_blank(entry.msgstr, where, report)
+        if msgstr and not fuzzy:
             want = sorted(_PLACEHOLDER.findall(entry.msgid))
             have = sorted(_PLACEHOLDER.findall(entry.msgstr))
             if want != have:
@@ -281,7 +292,7 @@ def parse_po(data: bytes, display: str, report: Report) -> dict[str, Entry]:
             if _MARKUP.search(entry.msgstr) and not _MARKUP.search(entry.msgid):
                 report.warning(where, "translation looks like markup (directive, role, script or "
                                "javascript: link); it is shown as plain text", "i18n.markup")
-        out[key] = Entry(entry.msgstr, fuzzy, entry.msgid, line)
+        out[key] = Entry(msgstr, fuzzy, entry.msgid, line)
     return out
 
 
@@ -363,16 +374,8 @@ def extract(handbook: Handbook, paths: Paths) -> list[Path]:
         _header(pot, None, handbook)
         pot.extend(_pot_entries(messages))
         path = paths.locales / TEMPLATES / f"{domain}.pot"
-        written.append(_save(pot, path))
+        written.append(pocheck.save_catalog(paths.data, path, pot.__unicode__()))
     return written
-
-
-def _save(po: polib.POFile, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = po.__unicode__()
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-    return path
 
 
 def update(handbook: Handbook, paths: Paths, languages: list[str],
@@ -383,11 +386,9 @@ def update(handbook: Handbook, paths: Paths, languages: list[str],
     old source as ``#| msgid``; removed messages become obsolete (``#~``).
     """
     report = Report()  # every catalog is checked before any is rewritten
-    for lang in languages:
-        for domain in domains(handbook):
-            path = po_file(paths.locales, lang, domain)
-            if path.is_file():
-                read_po(path, display_path(path, paths.data), report)
+    files = [po_file(paths.locales, lang, domain) for lang in languages
+             for domain in domains(handbook)]
+    read = pocheck.read_catalogs(paths.data, files, report, parse_po)
     report.raise_if_errors("reading translations")
     counts: dict[str, dict[str, int]] = {}
     for lang in languages:
@@ -396,9 +397,12 @@ def update(handbook: Handbook, paths: Paths, languages: list[str],
             path = po_file(paths.locales, lang, domain)
             old: dict[str, polib.POEntry] = {}
             retired: dict[str, polib.POEntry] = {}
-            if path.is_file():
-                for entry in polib.pofile(str(path), wrapwidth=0):
-                    if not entry.obsolete:
+            plurals: list[polib.POEntry] = []  # no message of the model has plural forms
+            if path in read:  # checked above: UTF-8, whatever the header said
+                for entry in polib.pofile(read[path].decode("utf-8"), wrapwidth=0):
+                    if entry.msgid_plural:
+                        plurals.append(entry)
+                    elif not entry.obsolete:
                         old[entry.msgctxt or entry.msgid] = entry
                     else:  # kept, like msgmerge does, and revived if the message returns
                         retired.setdefault(entry.msgctxt or entry.msgid, entry)
@@ -426,13 +430,15 @@ def update(handbook: Handbook, paths: Paths, languages: list[str],
                 else:
                     tally["new"] += 1
                 po.append(entry)
-            for gone in old.values():
-                if gone.msgstr:
+            for gone in [*old.values(), *plurals]:
+                if gone.obsolete:  # a plural entry retired before
+                    po.append(gone)
+                elif pocheck.has_translation(gone):
                     gone.obsolete = True
                     po.append(gone)
                     tally["obsolete"] += 1
             po.extend(e for key, e in retired.items() if key not in old)
-            _save(po, path)
+            pocheck.save_catalog(paths.data, path, po.__unicode__())
         counts[lang] = tally
     return counts
 
@@ -491,8 +497,8 @@ def theme_labels(theme_dirs: list[Path], lang: str, report: Report) -> dict[str,
     labels: dict[str, str] = {}
     for folder in reversed(theme_dirs):
         path = folder / "locales" / lang / "LC_MESSAGES" / "theme.po"
-        if path.is_file():
-            for key, entry in read_po(path, display_path(path, folder), report).items():
+        if os.path.lexists(path):
+            for key, entry in read_po(path, display_path(path, folder), report, folder).items():
                 if entry.msgstr and not entry.fuzzy:
                     labels[key] = entry.msgstr
     return labels

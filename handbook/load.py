@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import Location, Report, describe
+from .safefs import MAX_YAML_BYTES, Refused, read_data_file
 
 try:  # libyaml's event parser is ~10x faster; the pure-Python one gives the same events
     from yaml import CSafeLoader as _EventLoader
@@ -25,7 +26,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
     _BYTE_OFFSETS = False
 
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = MAX_YAML_BYTES
 """Largest data file accepted; a handbook section is a few hundred kilobytes at most."""
 
 MAX_DEPTH = 24
@@ -77,23 +78,21 @@ class _Stop(Exception):
     """The file cannot be read further; the problem is already reported."""
 
 
-def load_yaml(path: Path, display: str, report: Report) -> Document | None:
-    """Read one file; report every problem found and return None if it is unusable."""
+def load_yaml(path: Path, display: str, report: Report, root: Path | None = None
+              ) -> Document | None:
+    """Read one file; report every problem found and return None if it is unusable.
+
+    root is the data folder: no folder between it and path may be a symbolic link (by
+    default only path itself is checked).
+    """
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        report.error(Location(display), f"cannot read file: {exc.strerror}", "data.io")
-        return None
-    if size > MAX_BYTES:
-        report.error(
-            Location(display, 1, 1),
-            f"file too large: expected at most {MAX_BYTES // 1024} KiB, "
-            f"got {-(-size // 1024)} KiB",
-            "data.too-large",
-        )
+        data = read_data_file(path.parent if root is None else root, path, MAX_BYTES)
+    except Refused as exc:
+        where = Location(display, 1, 1) if exc.kind == "too-large" else Location(display)
+        report.error(where, exc.message, exc.category("data"))
         return None
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = exc.object[: exc.start]
         line_start = before.rfind(b"\n") + 1

@@ -44,6 +44,7 @@ from .html import (
 from .i18n import theme_labels
 from .paths import THEMES
 from .render import Renderer, rst_escape, sync_tree
+from .safefs import read_asset
 
 if TYPE_CHECKING:
     from .pipeline import BuildOptions, Prepared
@@ -242,7 +243,7 @@ def _assets(handbook: Handbook) -> dict[str, bytes]:
     for section in handbook.sections:
         if section.logo:
             names += [section.logo.file, *(v.file for v in section.logo.variants)]
-    return {"_assets/" + n.removeprefix("assets/"): (handbook.data_dir / n).read_bytes()
+    return {"_assets/" + n.removeprefix("assets/"): read_asset(handbook.data_dir, n)
             for n in dict.fromkeys(names)}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import typing
 import xml.etree.ElementTree as ET
@@ -17,6 +18,7 @@ from .colors import contrast_ratio
 from .errors import Location, Report, describe
 from .load import Document, KeyPath, format_key_path, load_yaml
 from .model import HandbookMeta, Section
+from .safefs import Refused, asset_limit, check_data_file, read_data_file
 
 _PATTERN_HINTS = {
     "^[A-Z]{2,4}-[A-Z0-9]{2,4}-[0-9]{3}$": "an ID like BI-COM-003",
@@ -58,7 +60,8 @@ def load_handbook(data_dir: Path, strict: bool = False) -> tuple[Handbook, Repor
     report = Report()
     data_dir = Path(data_dir)
     display_root = _display_root(data_dir)
-    meta_doc = load_yaml(data_dir / "handbook.yaml", f"{display_root}handbook.yaml", report)
+    meta_doc = load_yaml(data_dir / "handbook.yaml", f"{display_root}handbook.yaml", report,
+                         data_dir)
     meta = _validate(meta_doc, HandbookMeta, report) if meta_doc else None
     sections: list[Section] = []
     docs: dict[str, Document] = {}
@@ -71,14 +74,14 @@ def load_handbook(data_dir: Path, strict: bool = False) -> tuple[Handbook, Repor
                       else _listed_sections(meta_doc.data))
         for index, section_id in listed_ids:
             path = data_dir / "sections" / f"{section_id}.yaml"
-            if not path.is_file():
+            if not os.path.lexists(path):  # a link or a pipe is named by load_yaml
                 report.error(
                     meta_doc.locate(("sections", index)),
                     f"expected a file sections/{section_id}.yaml, got no such file",
                     "data.missing-file",
                 )
                 continue
-            doc = load_yaml(path, f"{display_root}sections/{section_id}.yaml", report)
+            doc = load_yaml(path, f"{display_root}sections/{section_id}.yaml", report, data_dir)
             section = _validate(doc, Section, report) if doc else None
             if doc is not None and section is not None:
                 if section.id != section_id:
@@ -91,7 +94,8 @@ def load_handbook(data_dir: Path, strict: bool = False) -> tuple[Handbook, Repor
                 sections.append(section)
     if meta is not None and meta_doc is not None:
         listed = set(meta.sections)
-        for extra in sorted((data_dir / "sections").glob("*.yaml")):
+        folder = data_dir / "sections"  # a linked folder is refused above: list none of it
+        for extra in [] if folder.is_symlink() else sorted(folder.glob("*.yaml")):
             if extra.stem not in listed:
                 report.warning(
                     Location(f"{display_root}sections/{extra.name}"),
@@ -443,16 +447,21 @@ class _Checker:
                             f"{current.relative_to(self.data_dir).as_posix()!r}", "data.asset")
                 return
         target = self.data_dir / rel
-        if not target.is_file():
-            self._error(doc, path, f"expected an existing file {rel!r}, got no such file",
-                        "data.asset")
+        try:  # a regular file of bounded size, not a pipe or device
+            if target.suffix == ".svg":
+                data = read_data_file(self.data_dir, target, asset_limit(rel))
+            else:
+                check_data_file(self.data_dir, target, asset_limit(rel))
+        except Refused as exc:
+            self._error(doc, path, f"expected an existing file {rel!r}, got no such file"
+                        if exc.kind == "missing" else exc.message, "data.asset")
             return
         if root not in target.resolve().parents:
             self._error(doc, path, f"expected a file inside the data folder, got {rel!r}",
                         "data.asset")
             return
         if target.suffix == ".svg":
-            problem = svg_problem(target.read_bytes())
+            problem = svg_problem(data)
             if problem:
                 self._error(doc, path, f"expected a self-contained SVG, got {problem}",
                             "data.asset")

@@ -147,8 +147,12 @@ def _langs(options: BuildOptions, folder: Path) -> list[str] | None:
     """The requested languages an old edition has (an old one may lack a newer language)."""
     if not options.languages:
         return None
-    import yaml
+    from .errors import Report
+    from .load import load_yaml
 
-    meta: Any = yaml.safe_load((folder / "handbook.yaml").read_text(encoding="utf-8"))
-    known = {meta.get("source_language"), *(meta.get("languages") or [])}
+    # like every data file: no link, no pipe, bounded; prepare() reports what is wrong
+    doc = load_yaml(folder / "handbook.yaml", "handbook.yaml", Report(), folder)
+    meta: Any = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+    languages = meta.get("languages")
+    known = {meta.get("source_language"), *(languages if isinstance(languages, list) else [])}
     return [lang for lang in options.languages if lang in known] or None

@@ -470,6 +470,12 @@ BROKEN = {
         "got byte 0x96 [i18n.encoding]",
         "ERROR: reading translations failed: 1 error",
     ],
+    "broken-po-charset": [
+        "broken-po-charset/locales/en/LC_MESSAGES/basics.po:12:28: ERROR: expected "
+        "charset=UTF-8 in the Content-Type header, got charset=ISO-8859-1: catalogs are read as "
+        "UTF-8; convert the file (msgconv -t UTF-8) and fix the header [i18n.encoding]",
+        "ERROR: reading translations failed: 1 error",
+    ],
     "broken-po-duplicate": [
         "broken-po-duplicate/locales/en/LC_MESSAGES/basics.po:28:1: ERROR: summary: duplicate "
         "entry 'summary': expected each msgctxt/msgid once, got it again (first at line 22) "
@@ -503,6 +509,8 @@ def test_broken_catalog_stops_before_sphinx_and_keeps_the_site(
     assert files(tmp_path / "site") == published
     assert not (tmp_path / ".site-work" / "cache").exists()  # no Sphinx project was written
     po = files(tmp_path / name / "locales")
+    code, _, err = run(capsys, "validate", "--data", name)
+    assert (code, err) == (1, BROKEN[name])
     code, _, err = run(capsys, "i18n", "stats", "--data", name)
     assert (code, err) == (1, BROKEN[name])
     code, _, err = run(capsys, "i18n", "update", "--data", name)

@@ -17,6 +17,7 @@ from .colors import contrast_ratio
 from .errors import Location, Report, describe
 from .load import Document, KeyPath, format_key_path, load_yaml
 from .model import HandbookMeta, Section
+from .paths import RESERVED_PAGES, reserved_page
 
 _PATTERN_HINTS = {
     "^[A-Z]{2,4}-[A-Z0-9]{2,4}-[0-9]{3}$": "an ID like BI-COM-003",
@@ -304,6 +305,11 @@ class _Checker:
                      "section", "data.duplicate-id")
         self._unique(doc, [(("languages", i), lang) for i, lang in enumerate(meta.languages)],
                      "language", "data.duplicate-id")
+        for i, section_id in enumerate(meta.sections):
+            if reserved_page(section_id):
+                self._error(doc, ("sections", i), f"expected a section id that names no "
+                            f"generated page ({', '.join(RESERVED_PAGES)}, for-<audience>), "
+                            f"got {section_id!r}; rename the section", "data.id")
         for i, lang in enumerate(meta.languages):
             if lang == meta.source_language:
                 self._error(doc, ("languages", i), f"expected target languages only, got the "

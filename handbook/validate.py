@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import re
 import typing
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .assets import image_problem
 from .colors import contrast_ratio
 from .errors import Location, Report, describe
 from .load import Document, KeyPath, format_key_path, load_yaml
@@ -249,9 +249,6 @@ def _list_item(tp: Any) -> Any:
 
 # --- cross-checks --------------------------------------------------------------------------
 
-_SVG_FORBIDDEN = re.compile(r"<!DOCTYPE|<!ENTITY|<\?xml-stylesheet", re.IGNORECASE)
-
-
 class _Checker:
     """Checks that need the whole handbook: unique IDs, references, assets, colours, scores."""
 
@@ -432,10 +429,11 @@ class _Checker:
                                 "data.reference")
         for ti, face in enumerate(section.typography):
             for fi, font in enumerate(face.files):
-                self._asset(doc, ("typography", ti, "files", fi), font)
+                self._asset(doc, ("typography", ti, "files", fi), font, image=False)
 
-    def _asset(self, doc: Document, path: KeyPath, rel: str) -> None:
-        """An asset must be a regular file inside the data folder, reached through no link."""
+    def _asset(self, doc: Document, path: KeyPath, rel: str, image: bool = True) -> None:
+        """An asset must be a regular file inside the data folder, reached through no link;
+        an image must be what its name says, and inert (assets.py)."""
         root = self.data_dir.resolve()
         parts = Path(rel).parts
         if ".." in parts or "." in parts:
@@ -457,11 +455,10 @@ class _Checker:
             self._error(doc, path, f"expected a file inside the data folder, got {rel!r}",
                         "data.asset")
             return
-        if target.suffix == ".svg":
-            problem = svg_problem(target.read_bytes())
+        if image:  # judged by its bytes, not its name
+            problem = image_problem(target.read_bytes(), target.name)
             if problem:
-                self._error(doc, path, f"expected a self-contained SVG, got {problem}",
-                            "data.asset")
+                self._error(doc, path, problem, "data.asset")
 
     def _check_assessment(self, doc: Document, path: KeyPath, assessment: Any) -> None:
         questions = [(gi, qi, q) for gi, g in enumerate(assessment.groups)
@@ -513,29 +510,3 @@ class _Checker:
         if missing:
             self._error(doc, (*path, "scoring", "bands"), f"expected bands to cover every score "
                         f"from {low} to {high}, got no band for {missing[0]}", "data.value")
-
-
-def svg_problem(data: bytes) -> str | None:
-    """Why an SVG is not self-contained and inert, or None when it is."""
-    text = data.decode("utf-8", "replace")
-    if _SVG_FORBIDDEN.search(text):
-        return "a DOCTYPE, entity or stylesheet declaration"
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        return f"invalid XML ({exc})"
-    for element in root.iter():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag in ("script", "foreignObject", "iframe", "object", "embed"):
-            return f"a <{tag}> element"
-        for name, value in element.attrib.items():
-            local = name.rsplit("}", 1)[-1]
-            if local.lower().startswith("on"):
-                return f"an event attribute {local!r}"
-            if local == "href" and not value.startswith("#"):
-                return f"a link to {value[:40]!r}"
-            if "url(" in value and not re.search(r"url\(\s*['\"]?#", value):
-                return "a url() reference outside the file"
-        if tag == "style" and element.text and re.search(r"url\(|@import", element.text):
-            return "a stylesheet that loads other files"
-    return None

@@ -336,7 +336,7 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
         "audiences": [{"id": escape(a["id"]), "name": escape(a["name"])}
                       for a in site.get("audiences", [])],
         "owner": escape(site.get("owners", {}).get(pagename, "")),
-        "logo": bool(site.get("logo")),
+        "logo": str(site.get("logo") or ""),  # the published file: _static/logo.<type>
     }
     context["hb_markup"] = Markup
 

@@ -55,6 +55,9 @@ def rst_escape(text: str) -> Rst:
             current = []
     if current:
         paragraphs.append(" ".join(current))  # one line: nothing can indent
+    # Backslashes alone escape to a run of one punctuation character, which docutils reads
+    # as a transition or a title's overline; an escaped space (shown as nothing) breaks it.
+    paragraphs = ["\\ " + p if p.strip("\\ ") == "" else p for p in paragraphs]
     out = Rst("\n\n".join(paragraphs))
     if isinstance(text, TStr):
         out.status = text.status

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import sys
 import tempfile
 import time
@@ -40,8 +41,20 @@ def _pdf_options(parser: argparse.ArgumentParser) -> None:
                         help="onboarding manual only for this audience (repeatable)")
     parser.add_argument("--paper", choices=("A4", "A5", "Letter"), default=None,
                         help="paper size (default: the VI grid's, else A4)")
-    parser.add_argument("--bleed", type=float, default=0.0, metavar="MM",
+    parser.add_argument("--bleed", type=_bleed, default=0.0, metavar="MM",
                         help="bleed in millimetres (default 0)")
+
+
+def _bleed(text: str) -> float:
+    """--bleed: a finite number of millimetres from 0 to 20 (argparse exits 2 otherwise)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 <= value <= 20):
+        raise argparse.ArgumentTypeError(f"expected a number of millimetres from 0 to 20, "
+                                         f"got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .assets import published_extension
 from .colors import contrast_ratio
 from .errors import ContentError, Location, Problem
 from .fonts import Face, faces, subset_woff
@@ -122,8 +123,11 @@ def project_files(handbook: Any, lang: str, labels: dict[str, str], template_dir
                 read_asset(handbook.data_dir, asset)
     theme, theme_static = theme_settings(theme_path, "web")
     files.update(theme_static)
-    if meta.organisation.logo:
-        files["_static/logo.svg"] = read_asset(handbook.data_dir, meta.organisation.logo)
+    logo = ""
+    if meta.organisation.logo:  # published under the type its bytes have (validated)
+        data = read_asset(handbook.data_dir, meta.organisation.logo)
+        logo = f"_static/logo.{published_extension(data)}"
+        files[logo] = data
     files["_static/brand.css"] = brand_css(handbook, face_map, lang)
     owners = {o.id: str(o.name) for o in meta.owners}
     hb_site = {
@@ -140,7 +144,7 @@ def project_files(handbook: Any, lang: str, labels: dict[str, str], template_dir
         "pdf": site.pdf,
         "audiences": [{"id": a.id, "name": str(a.name)} for a in meta.audiences],
         "owners": {s.id: owners.get(s.governance.owner, "") for s in handbook.sections},
-        "logo": bool(meta.organisation.logo),
+        "logo": logo,
     }
     conf = sphinx_conf(handbook, lang, labels, theme_path, "web", hb_site)
     conf.update(theme)

@@ -28,6 +28,7 @@ from .load import format_key_path
 from .log import logger
 from .model import TRANSLATABLE
 from .paths import Paths, po_file, write_atomic
+from .text import control_problem
 
 if typing.TYPE_CHECKING:
     from .validate import Handbook
@@ -281,6 +282,10 @@ def parse_po(data: bytes, display: str, report: Report) -> dict[str, Entry]:
                          f"it again (first at line {out[key].line})", "i18n.duplicate")
             continue
         fuzzy = "fuzzy" in entry.flags
+        control = control_problem(entry.msgstr)
+        if control:
+            report.error(where, control, "i18n.control-char")
+            continue
         msgstr = pocheck.non_blank(entry.msgstr, where, report)
         if msgstr and not fuzzy:
             want = sorted(_PLACEHOLDER.findall(entry.msgid))

@@ -16,6 +16,7 @@ import yaml
 
 from .errors import Location, Report, describe
 from .safefs import MAX_YAML_BYTES, Refused, read_data_file
+from .text import control_problem
 
 try:  # libyaml's event parser is ~10x faster; the pure-Python one gives the same events
     from yaml import CSafeLoader as _EventLoader
@@ -217,6 +218,12 @@ class _Builder:
                 "data.too-deep",
             )
 
+    def _text(self, event: Any, path: KeyPath) -> None:
+        """A scalar may hold no control character (from an escape such as "\\e")."""
+        problem = control_problem(event.value)
+        if problem:
+            self.report.error(self._where(event, path), problem, "data.control-char")
+
     def _node(self, event: Any, path: KeyPath, depth: int) -> Any:
         self._check(event, path, depth)
         mark = event.start_mark
@@ -224,6 +231,7 @@ class _Builder:
         if isinstance(event, yaml.ScalarEvent):
             if not event.style and event.value in _NULLS:  # plain: libyaml says "", PyYAML None
                 return None
+            self._text(event, path)
             return event.value
         if isinstance(event, yaml.SequenceStartEvent):
             items: list[Any] = []
@@ -243,6 +251,7 @@ class _Builder:
                         "data.key",
                     )
                 key = key_event.value
+                self._text(key_event, (*path, key))
                 key_mark = key_event.start_mark
                 child_path = (*path, key)
                 if child_path in self.doc.keys:

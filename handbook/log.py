@@ -9,6 +9,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from .text import terminal_safe
+
 logger = logging.getLogger("handbook")
 
 
@@ -30,7 +32,7 @@ class _Formatter(logging.Formatter):
         self.color = color
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
+        text = terminal_safe(super().format(record))
         if record.levelno >= logging.WARNING and not text.startswith(("ERROR", "WARNING")) \
                 and ": ERROR: " not in text and ": WARNING: " not in text:
             text = f"{record.levelname}: {text}"

@@ -88,7 +88,8 @@ RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,4}-[A-Z0-9]{2,4}-[0
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(_[A-Z]{2}|_[A-Z][a-z]{3})?$")]
 Version = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}\.[0-9]+$")]
 AssetPath = Annotated[
-    str, StringConstraints(pattern=r"^assets/[A-Za-z0-9_][A-Za-z0-9_./-]*\.(svg|png|jpg|jpeg)$")
+    str,
+    StringConstraints(pattern=r"^assets/[A-Za-z0-9_][A-Za-z0-9_./-]*\.(svg|png|jpg|jpeg|webp)$"),
 ]
 FontPath = Annotated[
     str, StringConstraints(pattern=r"^assets/[A-Za-z0-9_][A-Za-z0-9_./-]*\.(ttf|otf|woff2?)$")

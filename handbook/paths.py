@@ -19,6 +19,16 @@ THEMES = _INSTALLED_THEMES if _INSTALLED_THEMES.is_dir() else REPO / "themes"
 SKELETON = Path(__file__).resolve().parent / "skeleton"
 """What ``handbook init`` copies into a new handbook folder."""
 
+RESERVED_PAGES = ("index", "search", "genindex", "py-modindex", "changes")
+"""Pages the site generates itself (Sphinx's and ours): no section may take their names."""
+RESERVED_PREFIXES = ("for-",)
+"""Prefixes of generated pages: for-<audience> is the page of one audience."""
+
+
+def reserved_page(name: str) -> bool:
+    """Whether a section id would replace, or be replaced by, a generated page."""
+    return name in RESERVED_PAGES or name.startswith(RESERVED_PREFIXES)
+
 
 @dataclass(frozen=True)
 class Paths:

@@ -74,7 +74,7 @@ class PageSetup:
     @classmethod
     def for_handbook(cls, handbook: Handbook, paper: str | None, bleed: float) -> PageSetup:
         """The VI grid's paper and margins, or A4; margins scale to another paper's width."""
-        if bleed < 0 or bleed > 20:
+        if not 0 <= bleed <= 20:  # also refuses nan
             raise UsageError(f"--bleed: expected 0 to 20 mm, got {bleed:g}")
         grid = next((s.grid for s in handbook.sections if s.grid), None)
         base_paper = grid.paper if grid else "A4"

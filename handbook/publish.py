@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .csp import csp_meta
 from .errors import UsageError
 from .log import logger
 from .paths import Paths
@@ -185,7 +186,7 @@ def _write_index(release: Path, versions: list[dict[str, Any]], default_lang: st
 
 def _redirect(target: str) -> str:
     return (
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">{csp_meta()}"
         f"<meta http-equiv=\"refresh\" content=\"0; url={target}\">"
         f"<link rel=\"canonical\" href=\"{target}\"><title>Handbook</title></head>"
         f"<body><p><a href=\"{target}\">{target}</a></p></body></html>\n"

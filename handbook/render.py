@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from docutils.utils import column_width
 from pydantic import BaseModel
 
 from .colors import contrast_ratio, passes_aa
@@ -24,8 +25,13 @@ from .paths import template_cache
 if TYPE_CHECKING:
     from .validate import Handbook
 
-# every ASCII punctuation character -> itself backslash-escaped
-_ESCAPES = str.maketrans({c: "\\" + c for c in map(chr, range(0x21, 0x7F))
+BULLETS = "\u2022\u2023\u2043"
+"""The non-ASCII characters docutils starts a bullet list with (•, ‣, ⁃; its Body.patterns
+["bullet"]). Every other list, table, directive or inline markup starts with ASCII
+punctuation, enumerators included."""
+
+# every ASCII punctuation character and every bullet -> itself backslash-escaped
+_ESCAPES = str.maketrans({c: "\\" + c for c in [*map(chr, range(0x21, 0x7F)), *BULLETS]
                           if not c.isalnum()})
 
 
@@ -49,6 +55,9 @@ def rst_escape(text: str) -> Rst:
             current = []
     if current:
         paragraphs.append(" ".join(current))  # one line: nothing can indent
+    # Backslashes alone escape to a run of one punctuation character, which docutils reads
+    # as a transition or a title's overline; an escaped space (shown as nothing) breaks it.
+    paragraphs = ["\\ " + p if p.strip("\\ ") == "" else p for p in paragraphs]
     out = Rst("\n\n".join(paragraphs))
     if isinstance(text, TStr):
         out.status = text.status
@@ -333,9 +342,9 @@ def _inline(text: str) -> Rst:
 
 
 def _heading(text: str, char: str = "=") -> Rst:
-    """Escaped title -> title with an underline long enough for wide CJK characters."""
+    """Escaped title -> title with an underline as long as docutils measures the title."""
     title = " ".join(str(text).split())
-    width = sum(2 if ord(c) > 0x2E80 else 1 for c in title) + 2
+    width = column_width(title) + 2  # docutils' own measure: wide, emoji, combining
     return Rst(f"{title}\n{char * width}")
 
 

@@ -1,7 +1,8 @@
 """Published site -> a local preview server that rebuilds when data, themes or locales change.
 
-The built files are served as they are; only the responses get a few lines of script that
-reload the page when a new release is published, so authors see every saved edit.
+The built files are served as they are; only the pages get a script tag loading
+/_hb/reload.js, which reloads the page when a new release is published, so authors see
+every saved edit.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from .paths import THEMES, Paths
 if TYPE_CHECKING:
     from .pipeline import BuildOptions
 
-_RELOAD = b"""<script>(function(){var id=null;setInterval(function(){fetch('/_hb/release',
+_RELOAD_JS = b"""(function(){var id=null;setInterval(function(){fetch('/_hb/release',
 {cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(id===null)id=t;
-else if(t!==id)location.reload()}).catch(function(){})},1000)})();</script>"""
+else if(t!==id)location.reload()}).catch(function(){})},1000)})();
+"""
+# a file, not an inline script: the pages' Content-Security-Policy runs only the site's own
+_RELOAD = b'<script src="/_hb/reload.js"></script>'
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -30,10 +34,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     out: Path
 
     def do_GET(self) -> None:
-        if self.path == "/_hb/release":
-            body = self.out.resolve().name.encode()
+        if self.path in ("/_hb/release", "/_hb/reload.js"):
+            js = self.path.endswith(".js")
+            body = _RELOAD_JS if js else self.out.resolve().name.encode()
             self.send_response(200)
-            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Type", "text/javascript" if js else "text/plain")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

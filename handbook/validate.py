@@ -6,7 +6,6 @@ import difflib
 import os
 import re
 import typing
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +13,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .assets import image_problem
 from .colors import contrast_ratio
 from .errors import Location, Report, describe
 from .load import Document, KeyPath, format_key_path, load_yaml
 from .model import HandbookMeta, Section
+from .paths import RESERVED_PAGES, reserved_page
 from .safefs import Refused, asset_limit, check_data_file, read_data_file
 
 _PATTERN_HINTS = {
@@ -252,9 +253,6 @@ def _list_item(tp: Any) -> Any:
 
 # --- cross-checks --------------------------------------------------------------------------
 
-_SVG_FORBIDDEN = re.compile(r"<!DOCTYPE|<!ENTITY|<\?xml-stylesheet", re.IGNORECASE)
-
-
 class _Checker:
     """Checks that need the whole handbook: unique IDs, references, assets, colours, scores."""
 
@@ -308,6 +306,11 @@ class _Checker:
                      "section", "data.duplicate-id")
         self._unique(doc, [(("languages", i), lang) for i, lang in enumerate(meta.languages)],
                      "language", "data.duplicate-id")
+        for i, section_id in enumerate(meta.sections):
+            if reserved_page(section_id):
+                self._error(doc, ("sections", i), f"expected a section id that names no "
+                            f"generated page ({', '.join(RESERVED_PAGES)}, for-<audience>), "
+                            f"got {section_id!r}; rename the section", "data.id")
         for i, lang in enumerate(meta.languages):
             if lang == meta.source_language:
                 self._error(doc, ("languages", i), f"expected target languages only, got the "
@@ -430,10 +433,11 @@ class _Checker:
                                 "data.reference")
         for ti, face in enumerate(section.typography):
             for fi, font in enumerate(face.files):
-                self._asset(doc, ("typography", ti, "files", fi), font)
+                self._asset(doc, ("typography", ti, "files", fi), font, image=False)
 
-    def _asset(self, doc: Document, path: KeyPath, rel: str) -> None:
-        """An asset must be a regular file inside the data folder, reached through no link."""
+    def _asset(self, doc: Document, path: KeyPath, rel: str, image: bool = True) -> None:
+        """An asset must be a regular file inside the data folder, reached through no link;
+        an image must be what its name says, and inert (assets.py)."""
         root = self.data_dir.resolve()
         parts = Path(rel).parts
         if ".." in parts or "." in parts:
@@ -448,7 +452,8 @@ class _Checker:
                 return
         target = self.data_dir / rel
         try:  # a regular file of bounded size, not a pipe or device
-            if target.suffix == ".svg":
+            data = b""
+            if image:  # read once, here: the checks below judge these bytes
                 data = read_data_file(self.data_dir, target, asset_limit(rel))
             else:
                 check_data_file(self.data_dir, target, asset_limit(rel))
@@ -460,11 +465,10 @@ class _Checker:
             self._error(doc, path, f"expected a file inside the data folder, got {rel!r}",
                         "data.asset")
             return
-        if target.suffix == ".svg":
-            problem = svg_problem(data)
+        if image:  # judged by its bytes, not its name
+            problem = image_problem(data, target.name)
             if problem:
-                self._error(doc, path, f"expected a self-contained SVG, got {problem}",
-                            "data.asset")
+                self._error(doc, path, problem, "data.asset")
 
     def _check_assessment(self, doc: Document, path: KeyPath, assessment: Any) -> None:
         questions = [(gi, qi, q) for gi, g in enumerate(assessment.groups)
@@ -516,29 +520,3 @@ class _Checker:
         if missing:
             self._error(doc, (*path, "scoring", "bands"), f"expected bands to cover every score "
                         f"from {low} to {high}, got no band for {missing[0]}", "data.value")
-
-
-def svg_problem(data: bytes) -> str | None:
-    """Why an SVG is not self-contained and inert, or None when it is."""
-    text = data.decode("utf-8", "replace")
-    if _SVG_FORBIDDEN.search(text):
-        return "a DOCTYPE, entity or stylesheet declaration"
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        return f"invalid XML ({exc})"
-    for element in root.iter():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag in ("script", "foreignObject", "iframe", "object", "embed"):
-            return f"a <{tag}> element"
-        for name, value in element.attrib.items():
-            local = name.rsplit("}", 1)[-1]
-            if local.lower().startswith("on"):
-                return f"an event attribute {local!r}"
-            if local == "href" and not value.startswith("#"):
-                return f"a link to {value[:40]!r}"
-            if "url(" in value and not re.search(r"url\(\s*['\"]?#", value):
-                return "a url() reference outside the file"
-        if tag == "style" and element.text and re.search(r"url\(|@import", element.text):
-            return "a stylesheet that loads other files"
-    return None

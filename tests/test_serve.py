@@ -37,7 +37,9 @@ def test_serve_rebuilds_on_change(root, tmp_path: Path) -> None:  # type: ignore
         base = f"http://127.0.0.1:{port}"
         first = _get(f"{base}/_hb/release")
         page = _get(f"{base}/")
-        assert "/_hb/release" in page  # the reload script is added to served pages only
+        # the reload script is added to served pages only, as a file the CSP lets run
+        assert '<script src="/_hb/reload.js"></script>' in page
+        assert "/_hb/release" in _get(f"{base}/_hb/reload.js")
         section = next((data / "sections").glob("*.yaml"))
         text = section.read_text("utf-8")
         title = re.search(r"^title: (.+)$", text, re.M)
@@ -52,7 +54,7 @@ def test_serve_rebuilds_on_change(root, tmp_path: Path) -> None:  # type: ignore
         built = _get(f"{base}/{version.group(1)}/en/{section.stem}.html")
         assert "Edited while serving" in built
         on_disk = (out / version.group(1) / "en" / f"{section.stem}.html").read_text("utf-8")
-        assert "/_hb/release" not in on_disk  # the published files stay as built
+        assert "/_hb/reload.js" not in on_disk  # the published files stay as built
     finally:
         proc.terminate()
         proc.wait(timeout=30)

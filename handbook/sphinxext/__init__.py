@@ -7,7 +7,8 @@
 - a transform gives every section only its explicit ASCII ids (never ``id1``), so one-page
   print builds have no colliding anchors;
 - raw and file-insertion directives are switched off for every document;
-- ``html-page-context`` hands the theme its switchers, labels and breadcrumbs;
+- ``html-page-context`` hands the theme its switchers, labels and breadcrumbs, and puts
+  the Content-Security-Policy <meta> first in every page's head;
 - an incremental build writes again exactly the pages that can have changed (rewrites.py).
 """
 
@@ -23,6 +24,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
+from ..csp import csp_meta
 from ..log import logger
 from ..paths import template_cache
 from . import rewrites
@@ -300,6 +302,8 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
                   doctree: Any) -> None:
     from markupsafe import Markup, escape
 
+    # first in <head> after the charset: the policy covers every script and style after it
+    context["metatags"] = csp_meta() + context.get("metatags", "")
     site: dict[str, Any] = app.config.hb_site
     prefix = "../" * pagename.count("/")
     up = prefix + "../../"  # from <version>/<lang>/page.html to <out>/
@@ -336,7 +340,7 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
         "audiences": [{"id": escape(a["id"]), "name": escape(a["name"])}
                       for a in site.get("audiences", [])],
         "owner": escape(site.get("owners", {}).get(pagename, "")),
-        "logo": bool(site.get("logo")),
+        "logo": str(site.get("logo") or ""),  # the published file: _static/logo.<type>
     }
     context["hb_markup"] = Markup
 
@@ -362,6 +366,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _harden)
     app.connect("builder-inited", load_memo)
     app.connect("build-finished", save_memo)
+    # before translations.js (priority 500): its plural rule without eval, which CSP forbids
+    app.add_js_file("hb-plural.js", priority=300)
     app.connect("html-page-context", _page_context)
     rewrites.setup(app)
     logger.debug("handbook Sphinx extension loaded")

@@ -187,7 +187,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_i18n(args: argparse.Namespace) -> int:
-    from .i18n import run_command
+    from .catalogs import run_command
 
     return run_command(args.action, Paths(args.data, args.out), args.lang, args.languages,
                        args.check)

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .catalogs import release_ready, stats
 from .errors import ContentError, Problem, Report, UsageError, sorted_problems, summary
 from .html import SiteInfo, build_site, preload_sphinx
-from .i18n import domains, load_catalog, release_ready, stats, theme_labels, translate
+from .i18n import domains, load_catalog, theme_labels, translate
 from .log import logger, stage
 from .paths import THEMES, Paths, theme_dir, user_cache
 from .publish import Tree, current_release, publish, read_versions

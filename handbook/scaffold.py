@@ -64,7 +64,7 @@ def init(dest: Path, language: str) -> list[Path]:
 
 def _traditional() -> Callable[[str], str] | None:
     """Simplified -> Traditional (Taiwan usage) for a zh_TW skeleton, as `i18n add` does."""
-    from .i18n import s2twp
+    from .catalogs import s2twp
 
     convert: Callable[[str], str] = s2twp()
     return convert

@@ -25,9 +25,10 @@ from babel.messages import pofile as babel_pofile
 from lxml import html as lhtml
 from pdftools import page_texts
 
+from handbook.catalogs import s2twp
 from handbook.cli import main
 from handbook.errors import Report
-from handbook.i18n import read_po, s2twp
+from handbook.i18n import read_po
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data"

@@ -22,6 +22,7 @@ from typing import Any
 from .errors import UsageError
 from .log import logger
 from .paths import Paths
+from .workarea import is_release, link_target
 
 KEEP_RELEASES = 3
 _SKIP = {".buildinfo", ".buildinfo.bak", ".doctrees"}
@@ -40,11 +41,12 @@ class Tree:
 
 
 def current_release(paths: Paths) -> Path | None:
-    """The release folder the published site points at now, if any."""
-    if paths.out.is_symlink():
-        target = paths.out.resolve()
-        return target if target.is_dir() else None
-    return None
+    """The release folder the published site points at now, if any: only ever one of our own
+    releases, since its files are hard-linked into the next one."""
+    target = link_target(paths)
+    if target is None or not is_release(paths, target) or not target.is_dir():
+        return None
+    return target.resolve()
 
 
 def read_versions(release: Path | None) -> list[dict[str, Any]]:

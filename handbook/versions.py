@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
+from .errors import ContentError, HandbookError, UsageError
 from .gitsrc import export_ref, find_repo, list_tags
 from .log import logger, stage
 from .paths import Paths
@@ -86,13 +86,35 @@ def previous_edition(options: BuildOptions, handbook: Handbook,
     if not older:
         return None
     tag = max(older)[1]
-    folder = export_ref(repo, tag, sub, tmp / tag / "data")
+    folder = tmp / tag / "data"
     paths = Paths(folder, options.paths.out)
     langs = [lang for lang in (options.languages or handbook.languages)]
-    with stage(f"reading edition {tag} for the changes page"):
-        old = prepare(folder, paths, None, strict=False)
+    try:
+        export_ref(repo, tag, sub, folder)
+        with stage(f"reading edition {tag} for the changes page"):
+            old = prepare(folder, paths, None, strict=False)
+    except HandbookError as exc:
+        left_out(tag, sub, folder, exc, "the site has no changes page", options.strict)
+        return None
     old.languages = [lang for lang in langs if lang in old.handbook.languages]
     return old
+
+
+def left_out(tag: str, sub: str, folder: Path, exc: HandbookError, what: str,
+             strict: bool) -> None:
+    """An old edition that does not build: a warning naming its tag (ContentError if strict).
+
+    Its problems name its files as ``tag:folder/file`` (the temporary copy is gone by the
+    time anyone reads them).
+    """
+    where = f"{tag}:{sub.strip('/') or '.'}"
+    problems = [str(p).replace(str(folder), where) for p in exc.problems] or \
+        [str(exc).replace(str(folder), where)]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    message = f"edition {tag} does not build, {what}: {problems[0]}{more}"
+    if strict:
+        raise ContentError(message + " (--strict)")
+    logger.warning("%s", message)
 
 
 def _tag_version(tag: str, pattern: str) -> str:
@@ -110,10 +132,15 @@ def build_all_versions(options: BuildOptions) -> list[Tree]:
         tmp = Path(tmp_name)
         editions: dict[str, Edition] = {}
         for tag, _ in tags:
-            folder = export_ref(repo, tag, sub, tmp / tag / "data")
-            with stage(f"validating edition {tag}"):
-                prepared = prepare(folder, Paths(folder, options.paths.out),
-                                   _langs(options, folder), options.strict)
+            folder = tmp / tag / "data"
+            try:
+                export_ref(repo, tag, sub, folder)
+                with stage(f"validating edition {tag}"):
+                    prepared = prepare(folder, Paths(folder, options.paths.out),
+                                       _langs(options, folder), options.strict)
+            except HandbookError as exc:
+                left_out(tag, sub, folder, exc, "left out of the site", options.strict)
+                continue
             editions[prepared.handbook.meta.version] = Edition(tag, folder, prepared)
         current = prepare(options.paths.data, options.paths, options.languages, options.strict)
         version = current.handbook.meta.version
@@ -149,6 +176,9 @@ def _langs(options: BuildOptions, folder: Path) -> list[str] | None:
         return None
     import yaml
 
-    meta: Any = yaml.safe_load((folder / "handbook.yaml").read_text(encoding="utf-8"))
-    known = {meta.get("source_language"), *(meta.get("languages") or [])}
+    try:
+        meta: Any = yaml.safe_load((folder / "handbook.yaml").read_text(encoding="utf-8"))
+        known = {str(meta.get("source_language")), *map(str, meta.get("languages") or [])}
+    except (OSError, ValueError, yaml.YAMLError, AttributeError, TypeError):
+        return None  # validating it reports what is wrong, located
     return [lang for lang in options.languages if lang in known] or None

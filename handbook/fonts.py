@@ -99,15 +99,16 @@ def subset_woff(source: Path, text: str, cache: Path) -> bytes:
     options.notdef_outline = True
     options.recalc_timestamp = False
     try:
-        font = subset.load_font(str(source), options, lazy=True)
-        try:
-            subsetter = subset.Subsetter(options)
-            subsetter.populate(text=chars)
-            subsetter.subset(font)
-            buffer = io.BytesIO()
-            subset.save_font(font, buffer, options)
-        finally:
-            font.close()
+        with source.open("rb") as file:  # closed even when fontTools fails to read it
+            font = subset.load_font(file, options, lazy=True)
+            try:
+                subsetter = subset.Subsetter(options)
+                subsetter.populate(text=chars)
+                subsetter.subset(font)
+                buffer = io.BytesIO()
+                subset.save_font(font, buffer, options)
+            finally:
+                font.close()
     except OSError:
         raise
     except Exception as exc:  # fontTools raises many kinds on a file that is no font

@@ -71,10 +71,14 @@ def _link_tree(src: Path, dst: Path) -> None:
 
 def _copy_tree(src: Path, dst: Path) -> None:
     """Copy a build output (a real copy: Sphinx rewrites its files in place next time)."""
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        return {n for n in names if n in _SKIP}
-
-    shutil.copytree(src, dst, ignore=ignore, dirs_exist_ok=True)
+    # not shutil.copytree: it turns every error (a full disk) into one shutil.Error of text
+    for root, dirs, files in os.walk(src):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP)
+        rel = Path(root).relative_to(src)
+        (dst / rel).mkdir(parents=True, exist_ok=True)
+        for name in sorted(files):
+            if name not in _SKIP:
+                shutil.copy2(Path(root) / name, dst / rel / name)
 
 
 def publish(paths: Paths, trees: list[Tree], versions_meta: dict[str, dict[str, Any]],

@@ -9,7 +9,7 @@ Like sphinx-multiversion: each tag named like ``handbook-2026.1`` is read straig
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -108,13 +108,14 @@ def left_out(tag: str, sub: str, folder: Path, exc: HandbookError, what: str,
     time anyone reads them).
     """
     where = f"{tag}:{sub.strip('/') or '.'}"
-    problems = [str(p).replace(str(folder), where) for p in exc.problems] or \
-        [str(exc).replace(str(folder), where)]
+    problems = [replace(p, location=replace(p.location, path=p.location.path.replace(
+        str(folder), where))) for p in exc.problems]
+    first = str(problems[0]) if problems else str(exc).replace(str(folder), where)
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    message = f"edition {tag} does not build, {what}: {problems[0]}{more}"
     if strict:
-        raise ContentError(message + " (--strict)")
-    logger.warning("%s", message)
+        raise ContentError(f"edition {tag} does not build (--strict)", problems or None) \
+            from None
+    logger.warning("WARNING: edition %s does not build, %s: %s%s", tag, what, first, more)
 
 
 def _tag_version(tag: str, pattern: str) -> str:

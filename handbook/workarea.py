@@ -49,6 +49,12 @@ def check_out(paths: Paths) -> None:
     if where == Path(where.anchor) or out.name in ("", ".", ".."):
         raise UsageError(f"--out {out}: expected a folder path ending in a name of its own, "
                          "like _build/site (the site and its work folder go there)")
+    data = paths.data.resolve()
+    site = where.parent.resolve() / where.name
+    for inner, outer in ((site, data), (data, site)):
+        if inner == outer or outer in inner.parents:
+            raise UsageError(f"--out {out} and --data {paths.data} overlap: expected the site "
+                             "outside the data folder and the data folder outside the site")
     target = link_target(paths)
     if target is not None:
         if not is_release(paths, target):
@@ -60,12 +66,6 @@ def check_out(paths: Paths) -> None:
     elif out.is_dir() and any(out.iterdir()):
         raise UsageError(f"{out} is a folder that this tool did not publish; move it away or "
                          "choose another --out")
-    data = paths.data.resolve()
-    site = where.parent.resolve() / where.name
-    for inner, outer in ((site, data), (data, site)):
-        if inner == outer or outer in inner.parents:
-            raise UsageError(f"--out {out} and --data {paths.data} overlap: expected the site "
-                             "outside the data folder and the data folder outside the site")
     for folder in (paths.work, *paths.work.parents):
         if folder.exists():
             if not folder.is_dir():

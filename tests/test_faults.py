@@ -107,6 +107,8 @@ elif point == "pickled":         # the environment is saved, no page is written 
     sphinx.builders.Builder.write = die
 elif point == "writing":         # one page written, the others not
     at_call(shtml.StandaloneHTMLBuilder, "write_doc", 2)
+elif point == "first-page":      # while the first page is written
+    at_call(shtml.StandaloneHTMLBuilder, "write_doc", 1)
 elif point == "search":          # every page written, the search index not
     shtml.StandaloneHTMLBuilder.dump_search_index = die
 elif point == "after-sphinx":    # Sphinx finished, the search index not pruned yet
@@ -119,7 +121,7 @@ elif point == "switch":          # the new release named, <out> not switched to 
     publish.os = types.ModuleType("os")
     publish.os.__dict__.update(os.__dict__)
     publish.os.replace = die
-main(["html", "--data", sys.argv[2], "--out", sys.argv[3], "-q"])
+main(["html", "--data", sys.argv[2], "--out", sys.argv[3], "-q", *sys.argv[4:]])
 """
 
 POINTS = ["sources", "pickled", "writing", "search", "after-sphinx", "fonts", "staging",
@@ -145,6 +147,24 @@ def test_build_killed_at_any_point_then_rebuilt_equals_a_clean_build(
     assert proc.returncode == -signal.SIGKILL, err.decode()
     assert snapshot(out) == before  # the killed build published nothing
     _rebuilt_equals_clean(data, out, tmp_path)
+
+
+@pytest.mark.parametrize("point", ["pickled", "first-page", "search"])
+def test_chinese_build_killed_then_rebuilt_equals_a_clean_build(
+        point: str, root: Root, tmp_path: Path) -> None:
+    """The same for jieba's search index and the memo of the texts it cut."""
+    data, out = root("two-languages"), tmp_path / "site"
+    only = ("-l", "zh_CN")
+    assert build("html", data, out, *only) == 0
+    edit(data / "sections" / "basics.yaml", "text: 顾客到达十秒内主动问候。",
+         "text: 顾客到达十秒内主动微笑问候，并说欢迎光临。")
+    proc = run_script(_KILL, point, str(data), str(out), *only)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == -signal.SIGKILL, err.decode()
+    assert build("html", data, out, *only) == 0
+    assert build("html", data, tmp_path / "clean", *only) == 0
+    assert snapshot(out) == snapshot(tmp_path / "clean")
+    assert "欢迎光临" in (out / VERSION / "zh_CN" / "basics.html").read_text("utf-8")
 
 
 @pytest.mark.parametrize("delay", [0.05, 0.25, 0.5])

@@ -125,7 +125,7 @@ def _tag_version(tag: str, pattern: str) -> str:
 
 def build_all_versions(options: BuildOptions) -> list[Tree]:
     """Build every tagged edition and the working tree's, then publish them together."""
-    from .pipeline import build_prepared, prepare
+    from .pipeline import prepare
 
     repo, sub = find_repo(options.paths.data)
     tags = list_tags(repo, options.tag_pattern)
@@ -149,25 +149,50 @@ def build_all_versions(options: BuildOptions) -> list[Tree]:
             logger.info("edition %s: the working tree replaces tag %s", version,
                         editions[version].label)
         editions[version] = Edition("working tree", options.paths.data, current)
-        ordered = sorted(editions.values(), key=lambda e: _version_key(e.version))
-        changes: dict[str, Changes] = {}
-        for before, after in zip(ordered, ordered[1:], strict=False):
-            changes[after.version] = changes_between(before.prepared, after.prepared)
-        latest = ordered[-1].version
-        switcher = [{"name": e.version, "latest": e.version == latest}
-                    for e in reversed(ordered)]
-        pages = {e.version: site_pages(e.prepared.handbook, e.version in changes)
-                 for e in ordered}
-        trees: list[Tree] = []
-        for edition in ordered:
-            paths = Paths(edition.data, options.paths.out)
-            trees += build_prepared(edition.prepared, options, paths, switcher, latest,
-                                    {"pages": pages, "changes": changes.get(edition.version)})
+        while True:  # an old edition that fails to build is left out, the others rebuilt
+            ordered = sorted(editions.values(), key=lambda e: _version_key(e.version))
+            try:
+                trees = _build_editions(ordered, options)
+                break
+            except _EditionFailed as failed:
+                edition = failed.edition
+                if edition.data == options.paths.data:
+                    raise failed.error from None
+                left_out(edition.label, sub, edition.data, failed.error,
+                         "left out of the site", options.strict)
+                del editions[edition.version]
         meta = {e.version: {"effective": e.prepared.handbook.meta.effective.isoformat(),
                             "title": str(e.prepared.handbook.meta.title), "source": e.label}
                 for e in ordered}
         publish(options.paths, trees, meta, current.handbook.meta.source_language)
     logger.info("built %d editions: %s", len(ordered), ", ".join(e.version for e in ordered))
+    return trees
+
+
+class _EditionFailed(Exception):
+    def __init__(self, edition: Edition, error: HandbookError) -> None:
+        super().__init__(str(error))
+        self.edition, self.error = edition, error
+
+
+def _build_editions(ordered: list[Edition], options: BuildOptions) -> list[Tree]:
+    """Build editions (oldest first), each with the others in its switcher."""
+    from .pipeline import build_prepared
+
+    changes: dict[str, Changes] = {}
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        changes[after.version] = changes_between(before.prepared, after.prepared)
+    latest = ordered[-1].version
+    switcher = [{"name": e.version, "latest": e.version == latest} for e in reversed(ordered)]
+    pages = {e.version: site_pages(e.prepared.handbook, e.version in changes) for e in ordered}
+    trees: list[Tree] = []
+    for edition in ordered:
+        paths = Paths(edition.data, options.paths.out)
+        try:
+            trees += build_prepared(edition.prepared, options, paths, switcher, latest,
+                                    {"pages": pages, "changes": changes.get(edition.version)})
+        except HandbookError as exc:
+            raise _EditionFailed(edition, exc) from None
     return trees
 
 

@@ -416,13 +416,17 @@ def test_full_disk_is_an_error_with_a_message(root: Root, tmp_path: Path,
 # --- user errors are messages, not internal errors -----------------------------------------
 
 
-def test_a_font_file_that_is_not_a_font(root: Root, tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
-    data = root("adversarial")
+def _not_a_font(data: Path) -> None:
     (data / "assets" / "fonts").mkdir()
     (data / "assets" / "fonts" / "brand.ttf").write_bytes(b"this is not a font\n" * 64)
     edit(data / "sections" / "vi.yaml", "    usage: English text and numbers.\n",
          "    usage: English text and numbers.\n    files: [assets/fonts/brand.ttf]\n")
+
+
+def test_a_font_file_that_is_not_a_font(root: Root, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    data = root("adversarial")
+    _not_a_font(data)
     capsys.readouterr()
     assert build("html", data, tmp_path / "site") == 1
     err = capsys.readouterr().err
@@ -482,21 +486,29 @@ BROKEN = {
 }
 
 
+def _tag_old_edition(data: Path, change: Callable[[], None]) -> None:
+    """Commit data as edition 2025.1 (tag handbook-2025.1) with change made, then undo it."""
+    saved = data.parent / "saved"
+    shutil.copytree(data, saved)
+    edit(data / "handbook.yaml", 'version: "2026.1"', 'version: "2025.1"')
+    change()
+    for args in (["init", "-q"], ["add", "-A", data.name], ["commit", "-qm", "2025.1"],
+                 ["tag", "handbook-2025.1"]):
+        subprocess.run(["git", *args], cwd=data.parent, env={**os.environ, **GIT_ENV},
+                       check=True)
+    shutil.rmtree(data)
+    saved.rename(data)
+
+
 def _broken_old_tag(root: Root, case: str) -> Path:
     """A git repository whose tag handbook-2025.1 has a handbook.yaml that does not load."""
     data = root("minimal")
-    repo = data.parent
-    good = (data / "handbook.yaml").read_text("utf-8")
     old, new, _ = BROKEN[case]
-    edit(data / "handbook.yaml", 'version: "2026.1"', 'version: "2025.1"')
     if old:
-        edit(data / "handbook.yaml", old, new)
+        _tag_old_edition(data, lambda: edit(data / "handbook.yaml", old, new))
     else:
-        (data / "handbook.yaml").write_text("- a list\n- not a mapping\n", "utf-8")
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "2025.1"],
-                 ["tag", "handbook-2025.1"]):
-        subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, check=True)
-    (data / "handbook.yaml").write_text(good, "utf-8")
+        _tag_old_edition(data, lambda: (data / "handbook.yaml").write_text(
+            "- a list\n- not a mapping\n", "utf-8"))
     return data
 
 
@@ -527,3 +539,20 @@ def test_an_old_edition_that_does_not_build_is_left_out_with_a_warning(
     assert lines[-1] == "ERROR: edition handbook-2025.1 does not build (--strict)"
     assert lines[0].startswith("handbook-2025.1:minimal/handbook.yaml:")
     assert not (tmp_path / "strict").exists()
+
+
+def test_an_old_edition_that_fails_while_building_is_left_out(
+        root: Root, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data, out = root("adversarial"), tmp_path / "site"
+    _tag_old_edition(data, lambda: _not_a_font(data))
+    capsys.readouterr()
+    assert build("all", data, out, "--versions", "--no-pdf") == 0
+    err = capsys.readouterr().err
+    assert err.startswith("WARNING: edition handbook-2025.1 does not build, left out of the "
+                          "site: handbook-2025.1:adversarial/"), err
+    assert "brand.ttf" in err and "internal error" not in err and "/tmp" not in err, err
+    versions = json.loads((out / "versions.json").read_text("utf-8"))["versions"]
+    assert [v["name"] for v in versions] == [VERSION]
+    assert not (out / "2025.1").exists()
+    switcher = (out / VERSION / "en" / "index.html").read_text("utf-8")
+    assert "2025.1" not in switcher

@@ -18,6 +18,7 @@ from .log import logger, stage
 from .paths import THEMES, Paths, theme_dir, user_cache
 from .publish import Tree, current_release, publish, read_versions
 from .validate import Handbook, load_handbook
+from .workarea import build_lock, cache_guard, check_out
 
 
 @dataclass
@@ -34,6 +35,8 @@ class BuildOptions:
     tag_pattern: str = "handbook-*"
     jobs: int = 0
     """Languages built at once; 0: chosen from the CPUs (see _jobs)."""
+    wait: bool = False
+    """Wait for another build writing to the same --out instead of stopping (exit 2)."""
 
 
 @dataclass
@@ -100,7 +103,17 @@ def prepare(data: Path, paths: Paths, languages: list[str] | None,
 
 
 def build(options: BuildOptions) -> list[Tree]:
-    """Build what options ask for from options.paths.data, publish it, return the trees."""
+    """Build what options ask for from options.paths.data, publish it, return the trees.
+
+    --out is checked first, and the build holds its work folder's lock from before its first
+    write to after the switch, so the published site is always one build's whole output.
+    """
+    check_out(options.paths)
+    with build_lock(options.paths, options.wait):
+        return _build(options)
+
+
+def _build(options: BuildOptions) -> list[Tree]:
     start = time.perf_counter()
     paths = options.paths
     if options.all_versions:
@@ -236,18 +249,20 @@ def _build_language(lang: str) -> tuple[Tree, list[Problem]]:
     site = sites[lang]
     problems: list[Problem] = []
     html_dir = pdf_dir = None
-    if options.html:
-        with stage(f"building HTML ({lang}, {version})"):
-            html_dir, found = build_site(
-                prepared.translated[lang], lang, prepared.labels[lang], prepared.template_dirs,
-                prepared.theme_root, site, cache, user_cache("fonts"), 1)
-        problems += found
-    if options.pdf:
-        from .pdf import build_pdfs
+    with cache_guard(cache):  # a build killed in here leaves it marked: rebuilt from nothing
+        if options.html:
+            with stage(f"building HTML ({lang}, {version})"):
+                html_dir, found = build_site(
+                    prepared.translated[lang], lang, prepared.labels[lang],
+                    prepared.template_dirs, prepared.theme_root, site, cache,
+                    user_cache("fonts"), 1)
+            problems += found
+        if options.pdf:
+            from .pdf import build_pdfs
 
-        with stage(f"building PDF ({lang}, {version})"):
-            pdf_dir, found = build_pdfs(prepared, lang, options, cache, user_cache("fonts"))
-        problems += found
+            with stage(f"building PDF ({lang}, {version})"):
+                pdf_dir, found = build_pdfs(prepared, lang, options, cache, user_cache("fonts"))
+            problems += found
     return Tree(version, lang, html_dir, pdf_dir, prepared.listed[lang]), problems
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import functools
 import http.server
+import os
 import socket
 import threading
 from pathlib import Path
@@ -120,8 +121,13 @@ def serve(paths: Paths, languages: list[str] | None, host: str, port: int) -> in
     logger.info("serving %s at http://%s:%d/ (Ctrl+C to stop)", paths.out, host,
                 httpd.server_address[1])
     watched = [str(p) for p in (paths.data, THEMES) if p.exists()]
+    written = [Path(os.path.abspath(p)) for p in (paths.out, paths.work)]
+
+    def is_source(change: object, path: str) -> bool:  # not the build's own output
+        return not any(Path(path).is_relative_to(folder) for folder in written)
+
     try:
-        for changes in watch(*watched, debounce=300):
+        for changes in watch(*watched, debounce=300, watch_filter=is_source):
             names = sorted({Path(c[1]).name for c in changes})
             logger.info("changed: %s — rebuilding", ", ".join(names[:5]))
             try:

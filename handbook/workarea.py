@@ -29,6 +29,10 @@ DIRTY = ".building"
 """The marker of a cache folder a build is writing into."""
 
 
+CONTENT_FOLDERS = ("sections", "locales", "assets", "themes")
+"""Folders of a data folder that the build reads; a site may not be written into them."""
+
+
 def is_release(paths: Paths, folder: Path) -> bool:
     """Whether folder is one of our own release folders (never a folder of someone else's)."""
     return bool(RELEASE.fullmatch(folder.name)) and \
@@ -51,10 +55,16 @@ def check_out(paths: Paths) -> None:
                          "like _build/site (the site and its work folder go there)")
     data = paths.data.resolve()
     site = where.parent.resolve() / where.name
-    for inner, outer in ((site, data), (data, site)):
-        if inner == outer or outer in inner.parents:
-            raise UsageError(f"--out {out} and --data {paths.data} overlap: expected the site "
-                             "outside the data folder and the data folder outside the site")
+    if site == data or site in data.parents:
+        raise UsageError(f"--out {out} and --data {paths.data} overlap: expected the site "
+                         "outside the data folder and the data folder outside the site")
+    # a site inside the data folder (`handbook --data .`, out _build/site) is fine, but not
+    # among what the build reads as content
+    for name in CONTENT_FOLDERS:
+        if site.is_relative_to(data / name):
+            raise UsageError(f"--out {out} is inside {paths.data / name}, which the build "
+                             f"reads: expected the site outside {', '.join(CONTENT_FOLDERS)}/ "
+                             "of the data folder (like _build/site)")
     target = link_target(paths)
     if target is not None:
         if not is_release(paths, target):

@@ -304,11 +304,27 @@ OUTS: dict[str, Callable[[Path, Path], tuple[Path, str]]] = {
     "symlink-to-foreign-folder": _link,
     "foreign-folder": _folder,
     "data-folder": lambda t, d: (d, _overlap(d, d)),
-    "inside-data": lambda t, d: (d / "site", _overlap(d / "site", d)),
+    "inside-data-sections": lambda t, d: (
+        d / "sections" / "site", f"--out {d / 'sections' / 'site'} is inside {d / 'sections'}, "
+        "which the build reads: expected the site outside sections, locales, assets, themes/ "
+        "of the data folder (like _build/site)"),
     "containing-data": lambda t, d: (t, _overlap(t, d)),
     "root": lambda t, d: (Path("/"), "--out /: expected a folder path ending in a name of its "
                           "own, like _build/site (the site and its work folder go there)"),
 }
+
+
+def test_a_site_inside_the_data_folder_is_built_and_not_read_back(
+        root: Root, capsys: pytest.CaptureFixture[str]) -> None:
+    """`handbook --data .` with the default --out: the site lands in data/_build/site."""
+    data = root("minimal")
+    out = data / "_build" / "site"
+    for _ in range(2):  # the second build finds the first one's site and work folder
+        assert build("html", data, out) == 0
+    assert (out / "2026.1" / "en" / "index.html").is_file()
+    capsys.readouterr()
+    assert main(["validate", "--data", str(data), "--strict"]) == 0
+    assert "WARNING" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("case", list(OUTS))

@@ -185,7 +185,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .pipeline import BuildOptions, build
+    from .pipeline import build
+    from .project import BuildOptions
 
     options = BuildOptions(
         paths=Paths(args.data, args.out),

@@ -21,7 +21,7 @@ from .log import logger
 from .paths import THEMES, Paths
 
 if TYPE_CHECKING:
-    from .pipeline import BuildOptions
+    from .project import BuildOptions
 
 _RELOAD_JS = b"""(function(){var id=null;setInterval(function(){fetch('/_hb/release',
 {cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(id===null)id=t;
@@ -78,7 +78,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 def serve_options(paths: Paths, languages: list[str] | None) -> BuildOptions:
     """What serve builds, first and after every change: the HTML of the languages asked."""
-    from .pipeline import BuildOptions
+    from .project import BuildOptions
 
     return BuildOptions(paths=paths, languages=languages, pdf=False, wait=True)
 

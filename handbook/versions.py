@@ -9,6 +9,7 @@ Like sphinx-multiversion: each tag named like ``handbook-2026.1`` is read straig
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from .publish import Tree, _version_key, publish
 
 if TYPE_CHECKING:
     from .diff import Diff
-    from .pipeline import BuildOptions, Prepared
+    from .project import BuildOptions, Prepared
     from .validate import Handbook
 
 
@@ -71,7 +72,7 @@ def site_pages(handbook: Handbook, has_changes: bool) -> list[str]:
 def previous_edition(options: BuildOptions, handbook: Handbook,
                      tmp: Path) -> Prepared | None:
     """The newest tagged edition older than handbook, when the data folder is in git."""
-    from .pipeline import prepare
+    from .project import prepare
 
     try:
         repo, sub = find_repo(options.paths.data)
@@ -123,9 +124,14 @@ def _tag_version(tag: str, pattern: str) -> str:
     return tag[len(prefix):] if tag.startswith(prefix) else ""
 
 
-def build_all_versions(options: BuildOptions) -> list[Tree]:
+BuildEdition = Callable[..., list[Tree]]
+"""pipeline.build_prepared: builds one prepared edition's languages (passed in, so that this
+stage does not import the orchestrator that runs it)."""
+
+
+def build_all_versions(options: BuildOptions, build_edition: BuildEdition) -> list[Tree]:
     """Build every tagged edition and the working tree's, then publish them together."""
-    from .pipeline import prepare
+    from .project import prepare
 
     repo, sub = find_repo(options.paths.data)
     tags = list_tags(repo, options.tag_pattern)
@@ -152,7 +158,7 @@ def build_all_versions(options: BuildOptions) -> list[Tree]:
         while True:  # an old edition that fails to build is left out, the others rebuilt
             ordered = sorted(editions.values(), key=lambda e: _version_key(e.version))
             try:
-                trees = _build_editions(ordered, options)
+                trees = _build_editions(ordered, options, build_edition)
                 break
             except _EditionFailed as failed:
                 edition = failed.edition
@@ -175,10 +181,9 @@ class _EditionFailed(Exception):
         self.edition, self.error = edition, error
 
 
-def _build_editions(ordered: list[Edition], options: BuildOptions) -> list[Tree]:
+def _build_editions(ordered: list[Edition], options: BuildOptions,
+                    build_edition: BuildEdition) -> list[Tree]:
     """Build editions (oldest first), each with the others in its switcher."""
-    from .pipeline import build_prepared
-
     changes: dict[str, Changes] = {}
     for before, after in zip(ordered, ordered[1:], strict=False):
         changes[after.version] = changes_between(before.prepared, after.prepared)
@@ -189,7 +194,7 @@ def _build_editions(ordered: list[Edition], options: BuildOptions) -> list[Tree]
     for edition in ordered:
         paths = Paths(edition.data, options.paths.out)
         try:
-            trees += build_prepared(edition.prepared, options, paths, switcher, latest,
+            trees += build_edition(edition.prepared, options, paths, switcher, latest,
                                     {"pages": pages, "changes": changes.get(edition.version)})
         except HandbookError as exc:
             raise _EditionFailed(edition, exc) from None

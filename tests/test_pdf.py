@@ -18,8 +18,8 @@ from handbook.errors import ContentError
 from handbook.fonts import faces
 from handbook.paths import Paths
 from handbook.pdf import BuildDirFetcher, FetchRefused, write_pdf
-from handbook.pipeline import BuildOptions, prepare
 from handbook.printdoc import build_print_html
+from handbook.project import BuildOptions, prepare
 
 REPO = Path(__file__).resolve().parent.parent
 VERSION = "2026.1"

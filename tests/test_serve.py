@@ -99,7 +99,7 @@ def test_content_length_matches_the_body_sent(tmp_path: Path) -> None:
             code, headers, body = _raw_get(port, path)
             assert code == status, path
             assert int(headers["content-length"]) == len(body), path
-            assert (b"/_hb/release" in body) == (status == 200 and path != "/style.css"), path
+            assert (b"/_hb/reload.js" in body) == (status == 200 and path != "/style.css"), path
     finally:
         httpd.shutdown()
         httpd.server_close()

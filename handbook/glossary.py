@@ -91,3 +91,17 @@ def load_glossary(data_dir: Path, meta: HandbookMeta | None, display_root: str,
                              f"{approved!r} does not contain, got {variants}",
                              "glossary.conflict")
     return glossary, doc
+
+
+def glossary_rows(glossary: Glossary | None, lang: str, source: str,
+                  escape: Any) -> list[dict[str, Any]] | None:
+    """What the glossary page lists in one language, every text already escaped by escape:
+    the source term, its approved translation in lang (none on a source-language page) and
+    the definition in lang (the source definition when lang has none)."""
+    if glossary is None:
+        return None
+    return [{"id": term.id, "term": escape(term.term),
+             "translation": escape(term.translations[lang])
+             if lang != source and lang in term.translations else None,
+             "definition": escape(glossary.definition(term, lang, source))}
+            for term in glossary.terms]

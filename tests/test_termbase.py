@@ -141,3 +141,22 @@ def test_broken_glossary_is_reported(root: Root, capsys: pytest.CaptureFixture[s
         "glossary.yaml:7:9: ERROR: terms[1].id: expected a unique id, got 'a' again (first at "
         "terms[0]) [glossary.duplicate]",
     ]
+
+
+def test_glossary_page_and_pdf_appendix(root: Root) -> None:
+    from handbook.i18n import translate
+    from handbook.render import Renderer
+
+    handbook, _ = load_handbook(root("sample"))
+    themes = [Path(__file__).resolve().parent.parent / "themes/handbook/rst"]
+    en = Renderer(translate(handbook, "en", None), "en", {}, themes)
+    page = en.site_pages()["glossary.rst"]
+    assert ".. _term-follow-up-call:" in page
+    assert ":hb-title:`回访` · follow\\-up call" in page
+    assert "A phone call from the Customer Care Centre after a job" in page
+    assert "   glossary\n" in en.site_pages()["index.rst"]
+    printed = en.print_pages([], {"pdf_id": "x", "logo": None, "language_name": "English",
+                                  "has_appendix": False})["handbook"]
+    assert ".. _glossary:" in printed and ".. _term-on-site-24h:" in printed
+    source = Renderer(handbook, "zh_CN", {"Glossary": "术语表"}, themes).site_pages()
+    assert "术语表" in source["glossary.rst"] and " · " not in source["glossary.rst"]

@@ -102,12 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     _pdf_options(p)
     _wait_option(p)
 
-    p = sub.add_parser("i18n", help="translation catalogs: extract, update, stats, add")
+    p = sub.add_parser("i18n", help="translation catalogs: extract, update, stats, add, "
+                                    "check, terms")
     _common(p)
-    p.add_argument("action", choices=("extract", "update", "stats", "add"))
+    p.add_argument("action", choices=("extract", "update", "stats", "add", "check", "terms"))
     p.add_argument("lang", nargs="?", help="language for 'add' (e.g. ja or zh_TW)")
     p.add_argument("--check", type=int, default=None, metavar="PERCENT",
                    help="stats: exit 1 when a language is below PERCENT translated")
+    p.add_argument("--format", choices=("tbx", "csv"), default="tbx",
+                   help="terms: the term base as TBX (default) or CSV")
 
     p = sub.add_parser("diff", help="what changed between two editions, rule by rule")
     _common(p)
@@ -207,6 +210,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_i18n(args: argparse.Namespace) -> int:
+    if args.action in ("check", "terms"):
+        from .termbase import run_command as run_terms
+
+        return run_terms(args.action, Paths(args.data, args.out), args.languages, args.format)
     from .catalogs import run_command
 
     return run_command(args.action, Paths(args.data, args.out), args.lang, args.languages,

@@ -64,6 +64,8 @@ def site_pages(handbook: Handbook, has_changes: bool) -> list[str]:
     """The docnames an edition's site has, for the version switcher."""
     pages = ["index", "search", *(s.id for s in handbook.sections)]
     pages += [f"for-{a.id}" for a in handbook.meta.audiences]
+    if handbook.glossary is not None:
+        pages.append("glossary")
     if has_changes:
         pages.append("changes")
     return pages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import math
 import sys
@@ -34,6 +35,20 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                         help="languages built at once (default: one per core)")
+
+
+def _wait_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--wait", action="store_true",
+                        help="when another build is writing to --out, wait for it instead of "
+                             "stopping with exit code 2")
+
+
+def _port(text: str) -> int:
+    """A TCP port for serve: 0 (any free port) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535 (0: any free "
+                                         f"port), got {text!r}")
+    return int(text)
 
 
 def _pdf_options(parser: argparse.ArgumentParser) -> None:
@@ -73,23 +88,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tag-pattern", default="handbook-*", metavar="GLOB",
                    help="git tags naming editions (default: handbook-*)")
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF stage")
+    _wait_option(p)
 
     p = sub.add_parser("validate", help="check the data folder and report every problem")
     _common(p)
 
     p = sub.add_parser("html", help="build the intranet site")
     _common(p)
+    _wait_option(p)
 
     p = sub.add_parser("pdf", help="build the printable handbook and onboarding manuals")
     _common(p)
     _pdf_options(p)
+    _wait_option(p)
 
-    p = sub.add_parser("i18n", help="translation catalogs: extract, update, stats, add")
+    p = sub.add_parser("i18n", help="translation catalogs: extract, update, stats, add, "
+                                    "check, terms")
     _common(p)
-    p.add_argument("action", choices=("extract", "update", "stats", "add"))
+    p.add_argument("action", choices=("extract", "update", "stats", "add", "check", "terms"))
     p.add_argument("lang", nargs="?", help="language for 'add' (e.g. ja or zh_TW)")
     p.add_argument("--check", type=int, default=None, metavar="PERCENT",
                    help="stats: exit 1 when a language is below PERCENT translated")
+    p.add_argument("--format", choices=("tbx", "csv"), default="tbx",
+                   help="terms: the term base as TBX (default) or CSV")
 
     p = sub.add_parser("diff", help="what changed between two editions, rule by rule")
     _common(p)
@@ -101,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the site and rebuild when data or themes change")
     _common(p)
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_port, default=8000)
 
     p = sub.add_parser("bench", help="time the build stages and print a table")
     _common(p)
@@ -167,7 +188,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .pipeline import BuildOptions, build
+    from .pipeline import build
+    from .project import BuildOptions
 
     options = BuildOptions(
         paths=Paths(args.data, args.out),
@@ -181,12 +203,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
         all_versions=getattr(args, "versions", False),
         tag_pattern=getattr(args, "tag_pattern", "handbook-*"),
         jobs=args.jobs,
+        wait=args.wait,
     )
     build(options)
     return 0
 
 
 def _cmd_i18n(args: argparse.Namespace) -> int:
+    if args.action in ("check", "terms"):
+        from .termbase import run_command as run_terms
+
+        return run_terms(args.action, Paths(args.data, args.out), args.languages, args.format)
     from .catalogs import run_command
 
     return run_command(args.action, Paths(args.data, args.out), args.lang, args.languages,
@@ -237,6 +264,29 @@ def run() -> NoReturn:
     raise SystemExit(code)
 
 
+_SYSTEM = {
+    errno.ENOSPC: "free some disk space and build again (the published site is unchanged)",
+    errno.EDQUOT: "free some of your disk quota and build again (the published site is "
+                  "unchanged)",
+    errno.EROFS: "expected a writable folder: check --out, HANDBOOK_CACHE and "
+                 "XDG_CACHE_HOME",
+    errno.EACCES: "expected a folder you may read and write: check the permissions of "
+                  "--data, --out, HANDBOOK_CACHE and XDG_CACHE_HOME",
+    errno.EPERM: "expected a folder you may read and write: check the permissions of --data, "
+                 "--out, HANDBOOK_CACHE and XDG_CACHE_HOME",
+}
+"""Failures of the machine, not of the tool: the file system is full or not writable."""
+
+
+def _internal_error(exc: BaseException) -> int:
+    with tempfile.NamedTemporaryFile("w", prefix="handbook-crash-", suffix=".txt",
+                                     delete=False) as fh:
+        traceback.print_exception(exc, file=fh)
+    logger.error("internal error: %s: %s (traceback saved to %s; please report it)",
+                 type(exc).__name__, exc, fh.name)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -270,13 +320,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         logger.error("interrupted")
         return 130
-    except Exception as exc:  # a bug: keep the traceback for the report, not the screen
-        with tempfile.NamedTemporaryFile("w", prefix="handbook-crash-", suffix=".txt",
-                                         delete=False) as fh:
-            traceback.print_exc(file=fh)
-        logger.error("internal error: %s: %s (traceback saved to %s; please report it)",
-                     type(exc).__name__, exc, fh.name)
+    except OSError as exc:
+        if exc.errno not in _SYSTEM:
+            return _internal_error(exc)
+        logger.error("%s%s: %s", f"{exc.filename}: " if exc.filename else "", exc.strerror,
+                     _SYSTEM[exc.errno])
         return 1
+    except Exception as exc:  # a bug: keep the traceback for the report, not the screen
+        return _internal_error(exc)
     finally:
         logger.debug("finished in %.1f s", time.perf_counter() - start)
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from .metadiff import MetaChange, diff_meta
 from .model import Case, Phrase, Rule, Section, applies_to
 from .validate import Handbook
 
@@ -106,6 +107,8 @@ class Diff:
     """Group facts per section (same order): new groups in reading order, then removed ones."""
     entries: tuple[Entry, ...]
     """Per section (same order): present items in new reading order, then removed ones."""
+    meta: tuple[MetaChange, ...] = ()
+    """Changes of handbook.yaml: owners, audiences and first-week plans, release gate …"""
 
     def _with(self, status: Status) -> list[Entry]:
         return [e for e in self.entries if e.status == status]
@@ -296,7 +299,7 @@ def diff_handbooks(old: Handbook, new: Handbook) -> Diff:
             sections.append(SectionChange(section.id, "removed", section.title))
     order = [s.id for s in new.sections] + [s.id for s in old.sections if s.id not in new_index]
     return Diff(old.meta.version, new.meta.version, tuple(order), tuple(sections),
-                tuple(groups), tuple(entry for _, entry in keyed))
+                tuple(groups), tuple(entry for _, entry in keyed), diff_meta(old.meta, new.meta))
 
 
 def _group_changes(old: Section, new: Section) -> list[GroupChange]:

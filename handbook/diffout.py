@@ -14,6 +14,7 @@ from .diff import Diff, GroupChange, Place, SectionChange, Value, diff_handbooks
 from .errors import UsageError
 from .gitsrc import find_repo, is_data_folder, resolve_source
 from .log import logger
+from .metadiff import meta_json, meta_lines
 from .validate import load_handbook
 
 # --- output --------------------------------------------------------------------------------
@@ -60,6 +61,7 @@ def to_json(diff: Diff) -> dict[str, Any]:
             }
             for e in diff.entries
         ],
+        "handbook": meta_json(diff.meta),
     }
 
 
@@ -120,9 +122,12 @@ def _lines(diff: Diff, paint: Callable[[str, str], str]) -> Iterator[str]:
         facts = [f"{counts[f'{level}_{s}']} {s}" for s in ("added", "removed", "retitled")
                  if counts[f"{level}_{s}"]]
         summary += f"; {level}: {', '.join(facts)}" if facts else ""
-    if not diff.entries and not diff.sections and not diff.groups:
+    if diff.meta:
+        summary += f"; handbook.yaml: {len(diff.meta)} changed"
+    if not diff.entries and not diff.sections and not diff.groups and not diff.meta:
         summary = "no differences"
     yield f"handbook {diff.old_version} → {diff.new_version}: {summary}"
+    yield from meta_lines(diff.meta)
     titles: dict[str, str] = {s.id: s.title for s in diff.sections}
     for entry in diff.entries:
         titles.setdefault(entry.place.section_id, entry.place.section_title)

@@ -7,6 +7,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import ContentError, Location, Problem
+from .log import logger
 from .model import Section
 from .paths import write_atomic
 
@@ -96,15 +98,27 @@ def subset_woff(source: Path, text: str, cache: Path) -> bytes:
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.recalc_timestamp = False
-    font = subset.load_font(str(source), options, lazy=True)
     try:
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(text=chars)
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        subset.save_font(font, buffer, options)
-    finally:
-        font.close()
+        with source.open("rb") as file:  # closed even when fontTools fails to read it
+            font = subset.load_font(file, options, lazy=True)
+            try:
+                subsetter = subset.Subsetter(options)
+                subsetter.populate(text=chars)
+                subsetter.subset(font)
+                buffer = io.BytesIO()
+                subset.save_font(font, buffer, options)
+            finally:
+                font.close()
+    except OSError:
+        raise
+    except Exception as exc:  # fontTools raises many kinds on a file that is no font
+        problem = Problem(Location(str(source)), "expected a TrueType, OpenType or WOFF font "
+                          f"file, got one that cannot be read as a font ({type(exc).__name__}: "
+                          f"{exc})", "data.asset", "ERROR")
+        raise ContentError("building the site failed: 1 error", [problem]) from None
     data = buffer.getvalue()
-    write_atomic(cached, data)  # builds may share the cache
+    try:
+        write_atomic(cached, data)  # builds may share the cache
+    except OSError as exc:  # a read-only cache: subset again next time
+        logger.debug("cannot cache %s: %s", cached, exc)
     return data

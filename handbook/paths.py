@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,8 +86,13 @@ def write_atomic(path: Path, data: bytes) -> None:
     new one, never part of one: a temporary file of this process, then one rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except BaseException:  # a full disk: no partial file is left behind
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def template_cache() -> jinja2.BytecodeCache | None:
@@ -97,5 +103,7 @@ def template_cache() -> jinja2.BytecodeCache | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:  # a read-only home: compile every time
+        return None
+    if not os.access(folder, os.W_OK):
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))

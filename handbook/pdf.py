@@ -29,7 +29,7 @@ from .log import logger
 from .printdoc import build_html, print_projects
 
 if TYPE_CHECKING:
-    from .pipeline import BuildOptions, Prepared
+    from .project import BuildOptions, Prepared
 
 # --- WeasyPrint ----------------------------------------------------------------------------
 

@@ -6,107 +6,37 @@ import gc
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalogs import release_ready, stats
-from .errors import ContentError, Problem, Report, UsageError, sorted_problems, summary
+from .errors import ContentError, Problem, sorted_problems, summary
 from .html import SiteInfo, build_site, preload_sphinx
-from .i18n import domains, load_catalog, theme_labels, translate
 from .log import logger, stage
-from .paths import THEMES, Paths, theme_dir, user_cache
+from .paths import Paths, user_cache
+from .project import BuildOptions, Prepared, prepare
 from .publish import Tree, current_release, publish, read_versions
-from .validate import Handbook, load_handbook
-
-
-@dataclass
-class BuildOptions:
-    paths: Paths
-    languages: list[str] | None = None
-    html: bool = True
-    pdf: bool = True
-    strict: bool = False
-    audiences: list[str] | None = None
-    paper: str | None = None
-    bleed: float = 0.0
-    all_versions: bool = False
-    tag_pattern: str = "handbook-*"
-    jobs: int = 0
-    """Languages built at once; 0: chosen from the CPUs (see _jobs)."""
-
-
-@dataclass
-class Prepared:
-    """A validated handbook with everything each language needs, checked before any build."""
-
-    handbook: Handbook
-    languages: list[str]
-    labels: dict[str, dict[str, str]]
-    translated: dict[str, Handbook]
-    listed: dict[str, bool]
-    template_dirs: list[Path]
-    theme_root: Path
-    warnings: list[Problem] = field(default_factory=list)
-    changes: Any = None
-    """versions.Changes against the previous edition, for the PDF appendix."""
-
-
-def prepare(data: Path, paths: Paths, languages: list[str] | None,
-            strict: bool = False) -> Prepared:
-    """Validate data and catalogs for the requested languages; raise on any content error."""
-    with stage("validating " + str(data)):
-        handbook, report = load_handbook(data, strict=strict)
-    known = handbook.languages
-    wanted = languages or known
-    unknown = [lang for lang in wanted if lang not in known]
-    if unknown:
-        raise UsageError(f"unknown language {', '.join(unknown)}: expected one of "
-                         f"{', '.join(known)} (handbook.yaml languages)")
-    root = theme_dir(handbook.meta.theme, data)
-    # a theme of the data folder replaces single files of the built-in one (see
-    # html.theme_settings): its reST templates and labels come first, the built-in ones fill in
-    layers = [root] if root == THEMES / "handbook" else [root, THEMES / "handbook"]
-    template_dirs = [layer / "rst" for layer in layers]
-    i18n_report = Report()
-    labels: dict[str, dict[str, str]] = {}
-    translated: dict[str, Handbook] = {}
-    listed: dict[str, bool] = {}
-    for lang in wanted:
-        labels[lang] = theme_labels(layers, lang, i18n_report)
-        if lang == handbook.meta.source_language:
-            translated[lang] = translate(handbook, lang, None)
-            listed[lang] = True
-            continue
-        before = len(i18n_report.errors)
-        catalog = load_catalog(paths, lang, domains(handbook), i18n_report,
-                               paths.work / "catalogs")
-        translated[lang] = translate(handbook, lang, catalog)
-        if len(i18n_report.errors) > before:
-            listed[lang] = False  # unreadable catalogs: the errors say so, not the gate
-            continue
-        ready, percent = release_ready(handbook, stats(handbook, catalog, lang))
-        listed[lang] = ready
-        if not ready:
-            logger.warning("%s: %.1f%% of the required sections translated, release gate is "
-                           "%d%%: built for preview only, left out of the language switcher "
-                           "and the published PDFs", lang, percent,
-                           handbook.meta.release.threshold)
-    i18n_report.raise_if_errors("reading translations", strict=strict)
-    for problem in report.problems + i18n_report.problems:
-        logger.warning("%s", problem)
-    return Prepared(handbook, list(wanted), labels, translated, listed, template_dirs, root,
-                    report.problems + i18n_report.problems)
+from .validate import Handbook
+from .workarea import build_lock, cache_guard, check_out
 
 
 def build(options: BuildOptions) -> list[Tree]:
-    """Build what options ask for from options.paths.data, publish it, return the trees."""
+    """Build what options ask for from options.paths.data, publish it, return the trees.
+
+    --out is checked first, and the build holds its work folder's lock from before its first
+    write to after the switch, so the published site is always one build's whole output.
+    """
+    check_out(options.paths)
+    with build_lock(options.paths, options.wait):
+        return _build(options)
+
+
+def _build(options: BuildOptions) -> list[Tree]:
     start = time.perf_counter()
     paths = options.paths
     if options.all_versions:
         from .versions import build_all_versions
 
-        return build_all_versions(options)
+        return build_all_versions(options, build_prepared)
     prepared = prepare(paths.data, paths, options.languages, options.strict)
     from .versions import changes_between, previous_edition, site_pages
 
@@ -236,18 +166,20 @@ def _build_language(lang: str) -> tuple[Tree, list[Problem]]:
     site = sites[lang]
     problems: list[Problem] = []
     html_dir = pdf_dir = None
-    if options.html:
-        with stage(f"building HTML ({lang}, {version})"):
-            html_dir, found = build_site(
-                prepared.translated[lang], lang, prepared.labels[lang], prepared.template_dirs,
-                prepared.theme_root, site, cache, user_cache("fonts"), 1)
-        problems += found
-    if options.pdf:
-        from .pdf import build_pdfs
+    with cache_guard(cache):  # a build killed in here leaves it marked: rebuilt from nothing
+        if options.html:
+            with stage(f"building HTML ({lang}, {version})"):
+                html_dir, found = build_site(
+                    prepared.translated[lang], lang, prepared.labels[lang],
+                    prepared.template_dirs, prepared.theme_root, site, cache,
+                    user_cache("fonts"), 1)
+            problems += found
+        if options.pdf:
+            from .pdf import build_pdfs
 
-        with stage(f"building PDF ({lang}, {version})"):
-            pdf_dir, found = build_pdfs(prepared, lang, options, cache, user_cache("fonts"))
-        problems += found
+            with stage(f"building PDF ({lang}, {version})"):
+                pdf_dir, found = build_pdfs(prepared, lang, options, cache, user_cache("fonts"))
+            problems += found
     return Tree(version, lang, html_dir, pdf_dir, prepared.listed[lang]), problems
 
 

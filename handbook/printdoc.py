@@ -47,7 +47,7 @@ from .render import Renderer, rst_escape, sync_tree
 from .safefs import read_asset
 
 if TYPE_CHECKING:
-    from .pipeline import BuildOptions, Prepared
+    from .project import BuildOptions, Prepared
     from .validate import Handbook
 
 PAPER_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "Letter": (215.9, 279.4)}

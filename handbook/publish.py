@@ -23,6 +23,7 @@ from .csp import csp_meta
 from .errors import UsageError
 from .log import logger
 from .paths import Paths
+from .workarea import is_release, link_target
 
 KEEP_RELEASES = 3
 _SKIP = {".buildinfo", ".buildinfo.bak", ".doctrees"}
@@ -41,11 +42,12 @@ class Tree:
 
 
 def current_release(paths: Paths) -> Path | None:
-    """The release folder the published site points at now, if any."""
-    if paths.out.is_symlink():
-        target = paths.out.resolve()
-        return target if target.is_dir() else None
-    return None
+    """The release folder the published site points at now, if any: only ever one of our own
+    releases, since its files are hard-linked into the next one."""
+    target = link_target(paths)
+    if target is None or not is_release(paths, target) or not target.is_dir():
+        return None
+    return target.resolve()
 
 
 def read_versions(release: Path | None) -> list[dict[str, Any]]:
@@ -70,10 +72,14 @@ def _link_tree(src: Path, dst: Path) -> None:
 
 def _copy_tree(src: Path, dst: Path) -> None:
     """Copy a build output (a real copy: Sphinx rewrites its files in place next time)."""
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        return {n for n in names if n in _SKIP}
-
-    shutil.copytree(src, dst, ignore=ignore, dirs_exist_ok=True)
+    # not shutil.copytree: it turns every error (a full disk) into one shutil.Error of text
+    for root, dirs, files in os.walk(src):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP)
+        rel = Path(root).relative_to(src)
+        (dst / rel).mkdir(parents=True, exist_ok=True)
+        for name in sorted(files):
+            if name not in _SKIP:
+                shutil.copy2(Path(root) / name, dst / rel / name)
 
 
 def publish(paths: Paths, trees: list[Tree], versions_meta: dict[str, dict[str, Any]],

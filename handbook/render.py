@@ -18,7 +18,9 @@ from docutils.utils import column_width
 from pydantic import BaseModel
 
 from .colors import contrast_ratio, passes_aa
+from .glossary import glossary_rows
 from .i18n import TStr
+from .metadiff import meta_rows
 from .model import Section, applies_to
 from .paths import template_cache
 
@@ -146,6 +148,8 @@ class Renderer:
             "has_changes": False,
             "pdf_name": None,
             "mission": None,
+            "glossary": glossary_rows(handbook.glossary, lang, meta.source_language,
+                                      rst_escape),
         }
 
     def gettext(self, msgid: str) -> Rst:
@@ -193,6 +197,8 @@ class Renderer:
         for aud in self.handbook.meta.audiences:
             pages[f"for-{aud.id}.rst"] = self.page("audience.rst.j2", audience=aud.id,
                                                   aud=view(aud))
+        if self.handbook.glossary is not None:
+            pages["glossary.rst"] = self.page("glossary.rst.j2")
         return pages
 
     def print_pages(self, audiences: list[str],
@@ -260,6 +266,7 @@ class Renderer:
             })
         counts = {k: sum(1 for e in source.entries if e.status == k) for k in labels}
         return {"changes": list(sections.values()), "counts": counts,
+                "meta_changes": meta_rows(source.meta, shown.meta, rst_escape),
                 "status_labels": {k: self.gettext(v) for k, v in labels.items()},
                 "old_version": rst_escape(old_version)}
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from .assets import image_problem
 from .colors import contrast_ratio
 from .errors import Location, Report, describe
+from .glossary import Glossary, load_glossary
 from .load import Document, KeyPath, format_key_path, load_yaml
 from .model import HandbookMeta, Section
 from .paths import RESERVED_PAGES, reserved_page
@@ -47,6 +48,8 @@ class Handbook:
     """Section id ('handbook' for handbook.yaml) -> the file's display path."""
     lines: dict[str, dict[KeyPath, int]] = field(default_factory=dict)
     """Section id -> key path -> line, for translator references."""
+    glossary: Glossary | None = None
+    """data/glossary.yaml, when the handbook has a term base."""
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
@@ -106,6 +109,7 @@ def load_handbook(data_dir: Path, strict: bool = False) -> tuple[Handbook, Repor
                 )
         complete = len(sections) == len(meta.sections)
         _Checker(meta, sections, docs, data_dir, report, complete).run()
+    glossary, _ = load_glossary(data_dir, meta, display_root, report)
     report.raise_if_errors("validation", strict=strict)
     assert meta is not None
     handbook = Handbook(
@@ -114,6 +118,7 @@ def load_handbook(data_dir: Path, strict: bool = False) -> tuple[Handbook, Repor
         data_dir=data_dir,
         files={key: doc.display for key, doc in docs.items()},
         lines={key: {p: lc[0] for p, lc in doc.values.items()} for key, doc in docs.items()},
+        glossary=glossary,
     )
     return handbook, report
 

@@ -9,11 +9,12 @@ Like sphinx-multiversion: each tag named like ``handbook-2026.1`` is read straig
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
+from .errors import ContentError, HandbookError, UsageError
 from .gitsrc import export_ref, find_repo, list_tags
 from .log import logger, stage
 from .paths import Paths
@@ -21,7 +22,7 @@ from .publish import Tree, _version_key, publish
 
 if TYPE_CHECKING:
     from .diff import Diff
-    from .pipeline import BuildOptions, Prepared
+    from .project import BuildOptions, Prepared
     from .validate import Handbook
 
 
@@ -63,6 +64,8 @@ def site_pages(handbook: Handbook, has_changes: bool) -> list[str]:
     """The docnames an edition's site has, for the version switcher."""
     pages = ["index", "search", *(s.id for s in handbook.sections)]
     pages += [f"for-{a.id}" for a in handbook.meta.audiences]
+    if handbook.glossary is not None:
+        pages.append("glossary")
     if has_changes:
         pages.append("changes")
     return pages
@@ -71,7 +74,7 @@ def site_pages(handbook: Handbook, has_changes: bool) -> list[str]:
 def previous_edition(options: BuildOptions, handbook: Handbook,
                      tmp: Path) -> Prepared | None:
     """The newest tagged edition older than handbook, when the data folder is in git."""
-    from .pipeline import prepare
+    from .project import prepare
 
     try:
         repo, sub = find_repo(options.paths.data)
@@ -86,13 +89,36 @@ def previous_edition(options: BuildOptions, handbook: Handbook,
     if not older:
         return None
     tag = max(older)[1]
-    folder = export_ref(repo, tag, sub, tmp / tag / "data")
+    folder = tmp / tag / "data"
     paths = Paths(folder, options.paths.out)
     langs = [lang for lang in (options.languages or handbook.languages)]
-    with stage(f"reading edition {tag} for the changes page"):
-        old = prepare(folder, paths, None, strict=False)
+    try:
+        export_ref(repo, tag, sub, folder)
+        with stage(f"reading edition {tag} for the changes page"):
+            old = prepare(folder, paths, None, strict=False)
+    except HandbookError as exc:
+        left_out(tag, sub, folder, exc, "the site has no changes page", options.strict)
+        return None
     old.languages = [lang for lang in langs if lang in old.handbook.languages]
     return old
+
+
+def left_out(tag: str, sub: str, folder: Path, exc: HandbookError, what: str,
+             strict: bool) -> None:
+    """An old edition that does not build: a warning naming its tag (ContentError if strict).
+
+    Its problems name its files as ``tag:folder/file`` (the temporary copy is gone by the
+    time anyone reads them).
+    """
+    where = f"{tag}:{sub.strip('/') or '.'}"
+    problems = [replace(p, location=replace(p.location, path=p.location.path.replace(
+        str(folder), where))) for p in exc.problems]
+    first = str(problems[0]) if problems else str(exc).replace(str(folder), where)
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    if strict:
+        raise ContentError(f"edition {tag} does not build (--strict)", problems or None) \
+            from None
+    logger.warning("WARNING: edition %s does not build, %s: %s%s", tag, what, first, more)
 
 
 def _tag_version(tag: str, pattern: str) -> str:
@@ -100,9 +126,14 @@ def _tag_version(tag: str, pattern: str) -> str:
     return tag[len(prefix):] if tag.startswith(prefix) else ""
 
 
-def build_all_versions(options: BuildOptions) -> list[Tree]:
+BuildEdition = Callable[..., list[Tree]]
+"""pipeline.build_prepared: builds one prepared edition's languages (passed in, so that this
+stage does not import the orchestrator that runs it)."""
+
+
+def build_all_versions(options: BuildOptions, build_edition: BuildEdition) -> list[Tree]:
     """Build every tagged edition and the working tree's, then publish them together."""
-    from .pipeline import build_prepared, prepare
+    from .project import prepare
 
     repo, sub = find_repo(options.paths.data)
     tags = list_tags(repo, options.tag_pattern)
@@ -110,10 +141,15 @@ def build_all_versions(options: BuildOptions) -> list[Tree]:
         tmp = Path(tmp_name)
         editions: dict[str, Edition] = {}
         for tag, _ in tags:
-            folder = export_ref(repo, tag, sub, tmp / tag / "data")
-            with stage(f"validating edition {tag}"):
-                prepared = prepare(folder, Paths(folder, options.paths.out),
-                                   _langs(options, folder), options.strict)
+            folder = tmp / tag / "data"
+            try:
+                export_ref(repo, tag, sub, folder)
+                with stage(f"validating edition {tag}"):
+                    prepared = prepare(folder, Paths(folder, options.paths.out),
+                                       _langs(options, folder), options.strict)
+            except HandbookError as exc:
+                left_out(tag, sub, folder, exc, "left out of the site", options.strict)
+                continue
             editions[prepared.handbook.meta.version] = Edition(tag, folder, prepared)
         current = prepare(options.paths.data, options.paths, options.languages, options.strict)
         version = current.handbook.meta.version
@@ -121,25 +157,49 @@ def build_all_versions(options: BuildOptions) -> list[Tree]:
             logger.info("edition %s: the working tree replaces tag %s", version,
                         editions[version].label)
         editions[version] = Edition("working tree", options.paths.data, current)
-        ordered = sorted(editions.values(), key=lambda e: _version_key(e.version))
-        changes: dict[str, Changes] = {}
-        for before, after in zip(ordered, ordered[1:], strict=False):
-            changes[after.version] = changes_between(before.prepared, after.prepared)
-        latest = ordered[-1].version
-        switcher = [{"name": e.version, "latest": e.version == latest}
-                    for e in reversed(ordered)]
-        pages = {e.version: site_pages(e.prepared.handbook, e.version in changes)
-                 for e in ordered}
-        trees: list[Tree] = []
-        for edition in ordered:
-            paths = Paths(edition.data, options.paths.out)
-            trees += build_prepared(edition.prepared, options, paths, switcher, latest,
-                                    {"pages": pages, "changes": changes.get(edition.version)})
+        while True:  # an old edition that fails to build is left out, the others rebuilt
+            ordered = sorted(editions.values(), key=lambda e: _version_key(e.version))
+            try:
+                trees = _build_editions(ordered, options, build_edition)
+                break
+            except _EditionFailed as failed:
+                edition = failed.edition
+                if edition.data == options.paths.data:
+                    raise failed.error from None
+                left_out(edition.label, sub, edition.data, failed.error,
+                         "left out of the site", options.strict)
+                del editions[edition.version]
         meta = {e.version: {"effective": e.prepared.handbook.meta.effective.isoformat(),
                             "title": str(e.prepared.handbook.meta.title), "source": e.label}
                 for e in ordered}
         publish(options.paths, trees, meta, current.handbook.meta.source_language)
     logger.info("built %d editions: %s", len(ordered), ", ".join(e.version for e in ordered))
+    return trees
+
+
+class _EditionFailed(Exception):
+    def __init__(self, edition: Edition, error: HandbookError) -> None:
+        super().__init__(str(error))
+        self.edition, self.error = edition, error
+
+
+def _build_editions(ordered: list[Edition], options: BuildOptions,
+                    build_edition: BuildEdition) -> list[Tree]:
+    """Build editions (oldest first), each with the others in its switcher."""
+    changes: dict[str, Changes] = {}
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        changes[after.version] = changes_between(before.prepared, after.prepared)
+    latest = ordered[-1].version
+    switcher = [{"name": e.version, "latest": e.version == latest} for e in reversed(ordered)]
+    pages = {e.version: site_pages(e.prepared.handbook, e.version in changes) for e in ordered}
+    trees: list[Tree] = []
+    for edition in ordered:
+        paths = Paths(edition.data, options.paths.out)
+        try:
+            trees += build_edition(edition.prepared, options, paths, switcher, latest,
+                                    {"pages": pages, "changes": changes.get(edition.version)})
+        except HandbookError as exc:
+            raise _EditionFailed(edition, exc) from None
     return trees
 
 

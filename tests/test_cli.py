@@ -125,7 +125,8 @@ def test_build_py_exit_code_and_no_traceback(root: Root) -> None:
 def test_language_workers(jobs: int, pdf: bool, languages: int, cpus: int, workers: int,
                           monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from handbook.paths import Paths
-    from handbook.pipeline import BuildOptions, _jobs
+    from handbook.pipeline import _jobs
+    from handbook.project import BuildOptions
 
     monkeypatch.setattr("os.cpu_count", lambda: cpus)
     options = BuildOptions(Paths(tmp_path, tmp_path / "out"), pdf=pdf, jobs=jobs)

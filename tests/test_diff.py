@@ -146,7 +146,7 @@ def test_diff_lists_exactly_the_edits(editions: tuple[Path, Path]) -> None:
 def test_json_has_stable_keys_and_every_entry(editions: tuple[Path, Path]) -> None:
     data = to_json(compare(*editions))
     assert list(data) == ["old", "new", "summary", "section_order", "sections", "groups",
-                          "entries"]
+                          "entries", "handbook"]
     assert data["summary"] == {
         "added": 1, "removed": 2, "changed": 1, "moved": 3,
         "sections_added": 0, "sections_removed": 0, "sections_retitled": 0,
@@ -199,10 +199,10 @@ def test_changed_audiences_count_for_both_readerships(root: Root, tmp_path: Path
     new = tmp_path / "new"
     shutil.copytree(old, new)
     phrases = new / "sections" / "phrases.yaml"
-    edit(phrases, "为您安装空调。这是我的工牌和服务卡。\n        avoid: 开门，修空调的。\n"
+    edit(phrases, "为您检修空调。这是我的工牌和服务卡。\n        avoid: 开门，修空调的。\n"
          "        why: 顾客看不到是谁就开门不放心；不报名号、不出示工牌也不符合上门服务标准。\n"
          "        audiences: [field-service]",
-         "为您安装空调。这是我的工牌和服务卡。\n        avoid: 开门，修空调的。\n"
+         "为您检修空调。这是我的工牌和服务卡。\n        avoid: 开门，修空调的。\n"
          "        why: 顾客看不到是谁就开门不放心；不报名号、不出示工牌也不符合上门服务标准。\n"
          "        audiences: [call-centre]")
     diff = compare(old, new)
@@ -244,7 +244,7 @@ def test_sections_added_removed_and_renamed(root: Root, tmp_path: Path) -> None:
     text = format_text(diff)
     assert text.splitlines()[0] == (
         f"handbook 2026.1 → 2026.1: 0 added, {len(dress)} removed, 0 changed, "
-        f"{len(cases_ids)} moved; sections: 1 added, 2 removed")
+        f"{len(cases_ids)} moved; sections: 1 added, 2 removed; handbook.yaml: 2 changed")
     assert "case-studies  案例研究  (added)" in text
     assert f"dress  {old_book.section('dress').title}  (removed)" in text
 

@@ -20,7 +20,7 @@ from lxml import html as lhtml
 from handbook.cli import main
 from handbook.errors import ContentError
 from handbook.paths import Paths
-from handbook.pipeline import prepare
+from handbook.project import prepare
 from handbook.render import Renderer, _heading, rst_escape
 from handbook.text import terminal_safe
 

@@ -60,3 +60,46 @@ def test_serve_rebuilds_on_change(root, tmp_path: Path) -> None:  # type: ignore
         proc.wait(timeout=30)
         if proc.stderr is not None:
             proc.stderr.close()
+
+
+def _raw_get(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and the whole body as sent (read until the server closes)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n".encode())
+        raw = b""
+        while chunk := sock.recv(65536):
+            raw += chunk
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+def test_content_length_matches_the_body_sent(tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    from handbook.serve import _Handler, bind
+
+    site = tmp_path / "release"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body><p>hi</p></body></html>", "utf-8")
+    (site / "style.css").write_text("p { color: red }", "utf-8")
+    (tmp_path / "site").symlink_to(site)
+    handler = type("Handler", (_Handler,), {"out": tmp_path / "site"})
+    httpd: http.server.ThreadingHTTPServer = bind("127.0.0.1", 0, handler, tmp_path / "site")
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = httpd.server_address[1]
+        for path, status in [("/", 200), ("/index.html", 200), ("/style.css", 200),
+                             ("/missing.html", 404), ("/missing/", 404), ("/nope.css", 404)]:
+            code, headers, body = _raw_get(port, path)
+            assert code == status, path
+            assert int(headers["content-length"]) == len(body), path
+            assert (b"/_hb/reload.js" in body) == (status == 200 and path != "/style.css"), path
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

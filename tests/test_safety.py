@@ -11,7 +11,6 @@ see no request at all.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import http.server
 import io
 import json
@@ -37,11 +36,11 @@ import yaml
 from expect import YamlSyntax
 from lxml import html as lhtml
 from pypdf import PdfReader
+from sitetools import build, change_everything, edit, snapshot
 
 import handbook.html
 import handbook.pipeline
 import handbook.publish
-from handbook.cli import main
 from handbook.log import counter
 
 Root = Callable[[str], Path]
@@ -51,44 +50,8 @@ VERSION = "2026.1"
 LANG = "en"
 
 
-def build(command: str, data: Path, out: Path, *extra: str) -> int:
-    return main([command, "--data", str(data), "--out", str(out), "-q", *extra])
-
-
-def snapshot(out: Path) -> dict[str, str]:
-    """Relative path -> sha256 (or '-> target' for a link) of everything <out> shows."""
-    top = out.resolve()
-    found: dict[str, str] = {}
-    for folder, dirs, files in os.walk(top):
-        for name in dirs + files:
-            path = Path(folder) / name
-            rel = path.relative_to(top).as_posix()
-            if path.is_symlink():
-                found[rel] = "-> " + os.readlink(path)
-            elif path.is_file():
-                found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
-
-
 def releases(out: Path) -> list[str]:
     return sorted(p.name for p in (out.parent / f".{out.name}-work" / "releases").iterdir())
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def change_everything(data: Path) -> None:
-    """An edit that changes every page, versions.json and the root index.html.
-
-    Words are only added: see test_reproducible for what removing words does to the search
-    index of an incremental build, which the comparisons here must not depend on.
-    """
-    edit(data / "handbook.yaml", "title: Service Standards", "title: Service Standards Book")
-    edit(data / "sections" / "phone.yaml", "the company name first",
-         "the company name first, then your own")
 
 
 @pytest.fixture(autouse=True)

@@ -80,7 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("diff", help="what changed between two editions, rule by rule")
     _common(p)
-    p.add_argument("old", help="git ref or data folder of the older edition")
+    p.add_argument("old", nargs="?", default=None,
+                   help="git ref or data folder of the older edition (none: a layer --data "
+                        "against the layer below it)")
     p.add_argument("new", nargs="?", default=None,
                    help="git ref or data folder of the newer edition (default: --data)")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -176,6 +178,11 @@ def _cmd_i18n(args: argparse.Namespace) -> int:
 
 def _cmd_diff(args: argparse.Namespace) -> int:
     from .diffout import run_command
+
+    if args.old is None:
+        from .layerbuild import run_diff
+
+        return run_diff(args.data, args.format)
 
     return run_command(args.old, args.new, args.data, args.format)
 

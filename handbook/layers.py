@@ -216,14 +216,16 @@ class _Origins:
 
     def document(self, data: Any, base: Document) -> MergedDocument:
         merged = MergedDocument(base.path, base.display, data)
-        self._walk(data, (), merged.origin)
-        for path, (doc, at) in merged.origin.items():  # lines for translator references
-            where = doc.locate(at)
+        paths: list[KeyPath] = []
+        self._walk(data, (), merged.origin, paths)
+        for path in paths:  # lines for translator references
+            where = merged.locate(path)
             merged.values[path] = (where.line, where.col)
         return merged
 
-    def _walk(self, node: Any, path: KeyPath, out: dict[KeyPath, tuple[Document, KeyPath]]
-              ) -> None:
+    def _walk(self, node: Any, path: KeyPath, out: dict[KeyPath, tuple[Document, KeyPath]],
+              paths: list[KeyPath]) -> None:
+        paths.append(path)
         if id(node) in self.nodes:
             out[path] = self.nodes[id(node)]
         items = node.items() if isinstance(node, dict) else \
@@ -231,7 +233,7 @@ class _Origins:
         for key, child in items:
             if (id(node), key) in self.slots:
                 out[(*path, key)] = self.slots[(id(node), key)]
-            self._walk(child, (*path, key), out)
+            self._walk(child, (*path, key), out, paths)
 
 
 # --- merging -------------------------------------------------------------------------------

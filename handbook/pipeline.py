@@ -12,7 +12,8 @@ from typing import Any
 
 from .errors import ContentError, Problem, Report, UsageError, sorted_problems, summary
 from .html import SiteInfo, build_site, preload_sphinx
-from .i18n import domains, load_catalog, release_ready, stats, theme_labels, translate
+from .i18n import domains, release_ready, stats, theme_labels, translate
+from .layerbuild import catalog_loader
 from .log import logger, stage
 from .paths import THEMES, Paths, theme_dir, user_cache
 from .publish import Tree, current_release, publish, read_versions
@@ -78,8 +79,8 @@ def prepare(data: Path, paths: Paths, languages: list[str] | None,
             listed[lang] = True
             continue
         before = len(i18n_report.errors)
-        catalog = load_catalog(paths, lang, domains(handbook), i18n_report,
-                               paths.work / "catalogs")
+        catalog = catalog_loader(handbook)(paths, lang, domains(handbook), i18n_report,
+                                           paths.work / "catalogs")
         translated[lang] = translate(handbook, lang, catalog)
         if len(i18n_report.errors) > before:
             listed[lang] = False  # unreadable catalogs: the errors say so, not the gate

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from .colors import contrast_ratio, passes_aa
 from .i18n import TStr
+from .layerbuild import local_context, template_globals
 from .model import Section, applies_to
 from .paths import template_cache
 
@@ -137,6 +138,7 @@ class Renderer:
             "has_changes": False,
             "pdf_name": None,
             "mission": None,
+            **template_globals(handbook),
         }
 
     def gettext(self, msgid: str) -> Rst:
@@ -184,6 +186,9 @@ class Renderer:
         for aud in self.handbook.meta.audiences:
             pages[f"for-{aud.id}.rst"] = self.page("audience.rst.j2", audience=aud.id,
                                                   aud=view(aud))
+        if self.handbook.provenance is not None:  # a layer: what it changes, and why
+            pages["local-rules.rst"] = self.page("local.rst.j2",
+                                           **local_context(self.handbook, self.gettext))
         return pages
 
     def print_pages(self, audiences: list[str],

@@ -65,6 +65,8 @@ def site_pages(handbook: Handbook, has_changes: bool) -> list[str]:
     pages += [f"for-{a.id}" for a in handbook.meta.audiences]
     if has_changes:
         pages.append("changes")
+    if handbook.provenance is not None:
+        pages.append("local-rules")
     return pages
 
 

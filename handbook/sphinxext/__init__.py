@@ -25,7 +25,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..log import logger
 from ..paths import template_cache
-from . import rewrites
+from . import layers, rewrites
 from .chinese import load_memo, save_memo, search_language
 
 # --- translation notices -------------------------------------------------------------------
@@ -364,6 +364,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", save_memo)
     app.connect("html-page-context", _page_context)
     rewrites.setup(app)
+    layers.setup(app)
     logger.debug("handbook Sphinx extension loaded")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

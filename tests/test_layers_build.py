@@ -104,9 +104,11 @@ def test_diff_lists_a_layer_against_the_layer_below(
         "  changed  rule    BAS-GRT-001  排队等候 [measure]  "
         "(layered/layers/region/sections/basics.yaml:3:3)",
         "           reason: 华东客流集中，排队时限收紧。",
-        "  removed  rule    BAS-GRT-003  起身迎客  (layered/layers/region/sections/basics.yaml:7:5)",
+        "  removed  rule    BAS-GRT-003  起身迎客  "
+        "(layered/layers/region/sections/basics.yaml:7:5)",
         "           reason: 华东各店柜台为站立式。",
-        "  added    rule    BAS-GRT-101  方言问候  (layered/layers/region/sections/basics.yaml:12:9)",
+        "  added    rule    BAS-GRT-101  方言问候  "
+        "(layered/layers/region/sections/basics.yaml:12:9)",
         "  added    chapter local        区域规定  (layered/layers/region/sections/local.yaml:1:1)",
     ]
     assert main(["diff", "--data", "layered/layers/region/site", "--format", "json"]) == 0

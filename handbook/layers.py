@@ -168,6 +168,9 @@ def chain(data_dir: Path, top: Document, report: Report) -> list[Layer] | None:
         if doc is None:
             return None
         layers.insert(0, Layer(folder, root, doc))
+    corporate = layers[0].meta.data if isinstance(layers[0].meta.data, dict) else {}
+    org = corporate.get("organisation") if isinstance(corporate.get("organisation"), dict) else {}
+    layers[0].name = str(org.get("short_name") or org.get("name") or layers[0].dir.name)
     for layer in layers[1:]:
         info = layer.meta.data.get("layer")
         if isinstance(info, dict) and isinstance(info.get("id"), str):

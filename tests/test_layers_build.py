@@ -100,7 +100,7 @@ def test_diff_lists_a_layer_against_the_layer_below(
     monkeypatch.chdir(ROOTS)
     assert main(["diff", "--data", "layered/layers/region"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "layer region (华东区域) against layered: 2 added, 1 changed, 1 removed",
+        "layer region (华东区域) against 小店服务集团: 2 added, 1 changed, 1 removed",
         "  changed  rule    BAS-GRT-001  排队等候 [measure]  "
         "(layered/layers/region/sections/basics.yaml:3:3)",
         "           reason: 华东客流集中，排队时限收紧。",

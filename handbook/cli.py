@@ -22,8 +22,8 @@ COMMANDS = ("all", "validate", "html", "pdf", "i18n", "diff", "serve", "bench", 
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
-                        help="handbook data folder (default: data)")
+    parser.add_argument("--data", type=Path, default=None, metavar="DIR",
+                        help="handbook data folder (default: data, with every layer under it)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                         help="published site folder (default: _build/site)")
     parser.add_argument("-l", "--language", action="append", dest="languages", metavar="LANG",
@@ -165,6 +165,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
         tag_pattern=getattr(args, "tag_pattern", "handbook-*"),
         jobs=args.jobs,
     )
+    if args.group and not options.all_versions:
+        from .group import build_group, is_group
+
+        if is_group(args.data):
+            build_group(options)
+            return 0
     build(options)
     return 0
 
@@ -235,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage error
         return int(exc.code or 0)
+    args.group = args.data is None  # no --data: data/ and every layer found under it
+    if args.data is None:
+        args.data = DEFAULT_DATA
     setup(-1 if args.quiet else args.verbose)
     start = time.perf_counter()
     try:

@@ -169,7 +169,8 @@ def chain(data_dir: Path, top: Document, report: Report) -> list[Layer] | None:
             return None
         layers.insert(0, Layer(folder, root, doc))
     corporate = layers[0].meta.data if isinstance(layers[0].meta.data, dict) else {}
-    org = corporate.get("organisation") if isinstance(corporate.get("organisation"), dict) else {}
+    org = corporate.get("organisation")
+    org = org if isinstance(org, dict) else {}
     layers[0].name = str(org.get("short_name") or org.get("name") or layers[0].dir.name)
     for layer in layers[1:]:
         info = layer.meta.data.get("layer")

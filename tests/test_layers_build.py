@@ -125,3 +125,27 @@ def test_layer_catalogs_hold_only_its_own_strings(
     assert main(["i18n", "stats", "--data", "layered/layers/region/site"]) == 0
     totals = [line.split() for line in capsys.readouterr().out.splitlines() if "TOTAL" in line]
     assert totals == [["en", "TOTAL", "8", "0", "0", "100.0%"]]
+
+
+def test_build_without_data_builds_every_layer(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(ROOTS / "layered", tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    assert main(["html", "--out", "out", "-q"]) == 0
+    out = tmp_path / "out"
+    for prefix in ("", "layers/region/", "layers/region/site/"):  # the corporate one as today
+        for lang in ("zh_CN", "en"):
+            assert (out / f"{prefix}2026.1/{lang}/index.html").is_file(), (prefix, lang)
+    assert json.loads((out / "versions.json").read_text())["versions"][0]["name"] == "2026.1"
+    layer_versions = json.loads((out / "layers/region/site/versions.json").read_text())
+    assert layer_versions["versions"][0]["languages"] == ["zh_CN", "en"]
+    assert "2026.1/zh_CN/index.html" in (out / "layers/region/index.html").read_text()
+    sites = lhtml.parse(str(out / "sites.html")).getroot()
+    rows = [(tr.get("data-layer"), [td.text_content() for td in tr.xpath("./td")][:3])
+            for tr in sites.xpath("//tbody/tr")]
+    assert rows == [("", ["小店服务集团", "服务手册", ""]),
+                    ("region", ["华东区域", "小店服务集团华东区域", "小店服务集团"]),
+                    ("site", ["西湖店", "小店服务集团杭州西湖店", "华东区域"])]
+    assert sites.xpath('//a[@href="layers/region/site/2026.1/en/index.html"]')
+    page = _page(out / "layers/region/site/2026.1", "zh_CN", "basics")
+    assert _rule(page, "BAS-GRT-101").get("data-layer") == "site"

@@ -1,0 +1,118 @@
+"""A data folder with layers under it -> the corporate site, every layer's site, a sites page.
+
+``python build.py`` (no ``--data``) builds ``data/`` as today into ``<out>/<version>/<lang>/``,
+then each layer found under it (layerbuild.find_layers) into
+``<out>/<layer path>/<version>/<lang>/``, and publishes ``<out>/sites.html`` listing them all.
+Each layer is a build of its own (``--data <layer>``); here they share one process, so the
+corporate files and catalogs under every layer are read and parsed once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from .layerbuild import find_layers
+from .log import logger
+from .paths import Paths
+from .publish import Tree, publish
+from .validate import Handbook
+
+
+@dataclasses.dataclass(frozen=True)
+class Site:
+    """One built handbook of the group: where it is published and what it is called."""
+
+    rel: str
+    """Path under <out>: '' for the corporate handbook, else the layer's path under data/."""
+    handbook: Handbook
+    languages: list[str]
+
+
+def build_group(options: Any) -> list[Tree]:
+    """Build the corporate handbook and every layer under it; publish them together."""
+    from .pipeline import build, build_prepared, prepare
+    from .versions import site_pages
+
+    start = time.perf_counter()
+    data = options.paths.data
+    trees = build(options)
+    sites: list[Site] = []
+    layer_trees: list[Tree] = []
+    for folder in find_layers(data):
+        rel = folder.relative_to(data).as_posix()
+        paths = Paths(folder, options.paths.work / "layers" / rel / "site")
+        prepared = prepare(folder, paths, options.languages, options.strict)
+        version = prepared.handbook.meta.version
+        built = build_prepared(prepared, options, paths, extra={
+            "pages": {version: site_pages(prepared.handbook, False)}})
+        layer_trees += [dataclasses.replace(t, version=f"{rel}/{t.version}") for t in built]
+        sites.append(Site(rel, prepared.handbook, [t.lang for t in built if t.listed]))
+    from .validate import load_handbook
+
+    corporate, _ = load_handbook(data)
+    langs = sorted({t.lang for t in trees if t.listed}) or [corporate.meta.source_language]
+    sites.insert(0, Site("", corporate, langs))
+    files = {"sites.html": sites_page(sites)}
+    for site in sites[1:]:
+        meta = site.handbook.meta
+        lang = meta.source_language if meta.source_language in site.languages \
+            else (site.languages or [meta.source_language])[0]
+        files[f"{site.rel}/index.html"] = _redirect(f"{meta.version}/{lang}/index.html")
+        files[f"{site.rel}/versions.json"] = json.dumps(
+            {"versions": [{"name": meta.version, "languages": site.languages, "latest": True}]},
+            ensure_ascii=False, indent=2) + "\n"
+    if layer_trees:
+        publish(options.paths, layer_trees, {}, corporate.meta.source_language, files=files)
+    logger.info("group built: the corporate handbook and %d layer%s in %.1f s -> %s",
+                len(sites) - 1, "s" if len(sites) != 2 else "", time.perf_counter() - start,
+                options.paths.out / "sites.html")
+    return trees + layer_trees
+
+
+def _redirect(target: str) -> str:
+    from .publish import _redirect as redirect
+
+    return redirect(target)
+
+
+def sites_page(sites: list[Site]) -> str:
+    """<out>/sites.html: every handbook of the group, with its unit, languages and link."""
+    rows = []
+    for site in sites:
+        meta = site.handbook.meta
+        layer = meta.layers[-1].name if meta.layers else meta.organisation.name
+        unit = meta.unit.name if meta.unit else meta.title
+        depth = len(meta.layers)
+        prefix = f"{site.rel}/" if site.rel else ""
+        links = " ".join(
+            f'<a href="{escape(prefix)}{escape(meta.version)}/{escape(lang)}/index.html" '
+            f'hreflang="{escape(lang.replace("_", "-"))}">{escape(lang)}</a>'
+            for lang in site.languages)
+        below = escape(meta.layers[-2].name if len(meta.layers) > 1 else
+                       meta.organisation.short_name or meta.organisation.name) if depth else ""
+        rows.append(
+            f'<tr data-layer="{escape(meta.layers[-1].id) if meta.layers else ""}" '
+            f'class="hb-site-depth-{depth}"><td>{escape(str(layer))}</td>'
+            f"<td>{escape(str(unit))}</td><td>{below}</td><td>{escape(meta.version)}</td>"
+            f"<td>{links}</td></tr>")
+    corporate = sites[0].handbook.meta
+    title = f"{escape(str(corporate.organisation.name))} · {escape(str(corporate.title))}"
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{escape(corporate.source_language.replace("_", "-"))}"><head>'
+        f'<meta charset="utf-8"><title>{title}</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<style>body{font-family:sans-serif;margin:2rem}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:.4rem .8rem;text-align:left}</style>"
+        f"</head><body><h1>{title}</h1>\n<table class=\"hb-sites\"><thead><tr>"
+        "<th>Layer</th><th>Unit</th><th>Extends</th><th>Edition</th><th>Languages</th>"
+        "</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></body></html>\n")
+
+
+def is_group(data: Path) -> bool:
+    return bool(find_layers(data))

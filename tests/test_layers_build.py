@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from lxml import html as lhtml
+from pdftools import page_texts
 
 from handbook.cli import main
 from handbook.i18n import translate
@@ -149,3 +150,17 @@ def test_build_without_data_builds_every_layer(tmp_path: Path,
     assert sites.xpath('//a[@href="layers/region/site/2026.1/en/index.html"]')
     page = _page(out / "layers/region/site/2026.1", "zh_CN", "basics")
     assert _rule(page, "BAS-GRT-101").get("data-layer") == "site"
+
+
+def test_pdf_shows_the_layer_badge(tmp_path: Path) -> None:
+    shutil.copytree(ROOTS / "layered", tmp_path / "layered")
+    out = tmp_path / "out"
+    assert main(["pdf", "--data", str(tmp_path / "layered/layers/region/site"), "--out",
+                 str(out), "-l", "zh_CN", "-q"]) == 0
+    text = "\n".join(page_texts(out / "2026.1/zh_CN/pdf/handbook.pdf"))
+    assert "BAS-GRT-001 排队等候\n华东区域\n" in text
+    assert "BAS-GRT-101 方言问候\n西湖店\n" in text
+    assert "BAS-GRT-002 称呼顾客\n知道顾客姓名后" in text  # inherited: no badge
+    html = next((tmp_path / "out").parent.glob(".out-work/cache/2026.1/zh_CN/print-html/"
+                                               "handbook/handbook.html")).read_text()
+    assert 'data-layer="site" id="bas-grt-101"' in html

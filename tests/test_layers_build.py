@@ -61,7 +61,7 @@ def test_local_rules_page_lists_changes_and_the_unit(site: Path) -> None:
     entries = page.xpath('//div[contains(@class, "hb-local ")]')
     assert [e.xpath('.//code[contains(@class, "hb-id")]')[0].text_content() for e in entries] \
         == ["BAS-GRT-101"]
-    assert "修改的内容 text" in " ".join(entries[0].text_content().split())
+    assert "修改的内容 正文" in " ".join(entries[0].text_content().split())
     assert entries[0].xpath('.//a[@href="basics.html#bas-grt-101"]')
     unit = " ".join(page.xpath('//div[contains(@class, "hb-unit")]')[0].text_content().split())
     assert "地址 杭州市西湖区北山街 1 号" in unit and "服务热线 0571-5555-0199" in unit

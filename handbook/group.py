@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import time
 from html import escape
 from pathlib import Path
@@ -43,11 +44,18 @@ def build_group(options: Any) -> list[Tree]:
     trees = build(options)
     sites: list[Site] = []
     layer_trees: list[Tree] = []
+    built_paths = {data.resolve(): options.paths}
     for folder in find_layers(data):
         rel = folder.relative_to(data).as_posix()
         paths = Paths(folder, options.paths.work / "layers" / rel / "site")
+        built_paths[folder.resolve()] = paths
         prepared = prepare(folder, paths, options.languages, options.strict)
         version = prepared.handbook.meta.version
+        provenance = prepared.handbook.provenance
+        below = built_paths.get(provenance.layers[-2].dir.resolve()) if provenance else None
+        if below is not None:
+            for lang in prepared.languages:
+                _seed(below.cache(version, lang), paths.cache(version, lang))
         built = build_prepared(prepared, options, paths, extra={
             "pages": {version: site_pages(prepared.handbook, False)}})
         layer_trees += [dataclasses.replace(t, version=f"{rel}/{t.version}") for t in built]
@@ -72,6 +80,13 @@ def build_group(options: Any) -> list[Tree]:
                 len(sites) - 1, "s" if len(sites) != 2 else "", time.perf_counter() - start,
                 options.paths.out / "sites.html")
     return trees + layer_trees
+
+
+def _seed(below: Path, cache: Path) -> None:
+    """Start a layer's first build from the Sphinx project of the layer below: Sphinx then
+    reads again only the pages the layer changed (a layer shares most of its pages)."""
+    if below.is_dir() and not cache.exists():
+        shutil.copytree(below, cache, symlinks=True)
 
 
 def _redirect(target: str) -> str:

@@ -181,3 +181,22 @@ def test_broken_extends_is_located(root, monkeypatch) -> None:  # type: ignore[n
     assert _errors(Path("layered/layers/region")) == [
         "layered/layers/region/handbook.yaml:2:10: ERROR: extends: expected a data folder "
         "with handbook.yaml, relative to this file, got '../nowhere' [layer.extends]"]
+
+
+def test_sample_layers_and_generated_branches_validate(root, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from handbook.benchlayers import generate_branches
+    from handbook.layerbuild import find_layers
+
+    data = root("sample")
+    monkeypatch.chdir(data.parent)
+    assert [p.relative_to(data).as_posix() for p in find_layers(data)] == [
+        "layers/east", "layers/east/hangzhou-xihu"]
+    branch, _ = load_handbook(data / "layers/east/hangzhou-xihu")
+    rules = {r.id: r for s in branch.sections for g in s.groups for r in g.rules}
+    assert rules["STD-RSP-001"].measure == "顾客等候超过 3 分钟即主动致歉并告知预计等候时间"
+    assert "STD-ONS-001" not in rules and "EAS-SEA-001" in rules
+    assert branch.meta.unit is not None and len(branch.meta.unit.contacts) == 4
+    assert generate_branches(data, 2) == 4
+    for n in (1, 2):
+        generated, _ = load_handbook(data / f"layers/east/branch-0{n}")
+        assert generated.meta.layers[-1].id == f"branch-0{n}"

@@ -23,7 +23,6 @@ MAX_LAYERS = 16
 _META_APPEND = ("owners", "audiences", "sections")
 _META_REPLACE = ("title", "subtitle", "version", "effective", "whats_new", "unit", "theme")
 _META_KEYS = ("extends", "layer", *_META_APPEND, *_META_REPLACE)
-_VI_KEYS = ("colors", "logo", "typography", "type_scale", "grid")
 
 
 @dataclass
@@ -371,39 +370,11 @@ def _merge_section(sid: str, first: int, layers: list[Layer], origins: _Origins,
 def _claim(data: dict[str, Any], layer: Layer, provenance: Provenance, sid: str,
            doc: Document) -> None:
     """A chapter a layer added: each of its items is the layer's."""
+    from .patch import iter_items
+
     for _kind, _, item, _ in iter_items(data):
         provenance.item_layer[str(item.get("id"))] = layer.id
     if layer is provenance.layers[-1]:
         provenance.changes.append(Change(
             "added", "chapter", sid, sid, str(data.get("title", "")), (), None,
             str(doc.locate(()))))
-
-
-def iter_items(data: dict[str, Any]) -> list[tuple[str, Any, dict[str, Any], list[Any]]]:
-    """(kind, group or None, item, the list holding it) for every rule, phrase and case."""
-    out: list[tuple[str, Any, dict[str, Any], list[Any]]] = []
-    for key, inner, kind in (("groups", "rules", "rule"), ("phrase_groups", "phrases", "phrase")):
-        groups = data.get(key)
-        for group in groups if isinstance(groups, list) else []:
-            items = group.get(inner) if isinstance(group, dict) else None
-            if not isinstance(items, list):
-                continue
-            for item in items:
-                if isinstance(item, dict):
-                    out.append((kind, group, item, items))
-    cases = data.get("cases")
-    for item in cases if isinstance(cases, list) else []:
-        if isinstance(item, dict) and isinstance(cases, list):
-            out.append(("case", None, item, cases))
-    return out
-
-
-def is_locked(node: Any) -> bool:
-    return isinstance(node, dict) and node.get("locked") == "true"
-
-
-def section_locked(data: dict[str, Any]) -> bool:
-    """A chapter is locked when it says so; the VI chapter is unless it says locked: false."""
-    if "locked" in data and data["locked"] is not None:
-        return bool(data["locked"] == "true")
-    return data.get("id") == "vi" or any(data.get(k) for k in _VI_KEYS)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 _PATCH_KEYS = ("id", "groups", "phrase_groups", "cases", "change", "remove")
 _ITEMS: dict[str, Any] = {"rule": Rule, "phrase": Phrase, "case": Case}
 _TITLE = {"rule": "title", "phrase": "situation", "case": "title"}
+_VI_KEYS = ("colors", "logo", "typography", "type_scale", "grid")
 _GROUPS = {"groups": ("rules", "rule"), "phrase_groups": ("phrases", "phrase")}
 
 
@@ -69,8 +70,6 @@ class _Patch:
     # --- operations ------------------------------------------------------------------------
 
     def run(self) -> None:
-        from .layers import section_locked
-
         data = self.doc.data
         if not isinstance(data, dict):
             self.error((), f"expected a mapping of changes, got {describe(data)}", "data.type")
@@ -93,15 +92,11 @@ class _Patch:
                 getattr(self, "_" + key)(data[key])
 
     def _index(self) -> dict[str, tuple[str, Any, dict[str, Any], list[Any]]]:
-        from .layers import iter_items
-
         return {str(item.get("id")): (kind, group, item, items)
                 for kind, group, item, items in iter_items(self.data)}
 
     def _find(self, path: KeyPath, item_id: Any) -> tuple[str, Any, dict[str, Any],
                                                           list[Any]] | None:
-        from .layers import is_locked
-
         found = self.index.get(str(item_id))
         if found is None:
             self.error(path, f"expected the ID of an inherited rule, phrase or case of chapter "
@@ -172,8 +167,6 @@ class _Patch:
                         (*path, "id"), (), reason)
 
     def _groups(self, groups: Any, key: str = "groups") -> None:
-        from .layers import is_locked
-
         inner, kind = _GROUPS[key]
         if not isinstance(groups, list):
             self.error((key,), f"expected a list of groups, got {describe(groups)}", "data.type")
@@ -232,3 +225,33 @@ def apply_patch(data: dict[str, Any], sid: str, layer: Layer, doc: Document,
                 owners: dict[Any, Any], top: bool) -> None:
     """Apply one layer's file for an inherited chapter to the chapter's copied raw tree."""
     _Patch(data, sid, layer, doc, origins, report, provenance, owners, top).run()
+
+
+def iter_items(data: dict[str, Any]) -> list[tuple[str, Any, dict[str, Any], list[Any]]]:
+    """(kind, group or None, item, the list holding it) for every rule, phrase and case."""
+    out: list[tuple[str, Any, dict[str, Any], list[Any]]] = []
+    for key, inner, kind in (("groups", "rules", "rule"), ("phrase_groups", "phrases", "phrase")):
+        groups = data.get(key)
+        for group in groups if isinstance(groups, list) else []:
+            items = group.get(inner) if isinstance(group, dict) else None
+            if not isinstance(items, list):
+                continue
+            for item in items:
+                if isinstance(item, dict):
+                    out.append((kind, group, item, items))
+    cases = data.get("cases")
+    for item in cases if isinstance(cases, list) else []:
+        if isinstance(item, dict) and isinstance(cases, list):
+            out.append(("case", None, item, cases))
+    return out
+
+
+def is_locked(node: Any) -> bool:
+    return isinstance(node, dict) and node.get("locked") == "true"
+
+
+def section_locked(data: dict[str, Any]) -> bool:
+    """A chapter is locked when it says so; the VI chapter is unless it says locked: false."""
+    if "locked" in data and data["locked"] is not None:
+        return bool(data["locked"] == "true")
+    return data.get("id") == "vi" or any(data.get(k) for k in _VI_KEYS)

@@ -264,6 +264,9 @@ def run_bench(paths: Paths, runs: int | None = None, skip_scaled: bool = False) 
             rows.append((f"HTML ×10 content {source}", f"{_median(big_runs).seconds:.2f} s",
                          f"×1 {_median(small_runs).seconds:.2f} s",
                          f"{_ratio(big_runs, small_runs):.2f}× time (target ≤ 10×)"))
+        from .benchlayers import layer_rows
+
+        rows += layer_rows(data, work, source, pairs, not skip_scaled, _run, _handbook, _fresh)
     widths = [max(len(r[i]) for r in rows + [("measure", "time", "compared with", "ratio")])
               for i in range(4)]
     header = ("measure", "time", "compared with", "ratio")

@@ -24,8 +24,8 @@ COMMANDS = ("all", "validate", "html", "pdf", "i18n", "diff", "serve", "bench", 
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
-                        help="handbook data folder (default: data)")
+    parser.add_argument("--data", type=Path, default=None, metavar="DIR",
+                        help="handbook data folder (default: data, with every layer under it)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                         help="published site folder (default: _build/site)")
     parser.add_argument("-l", "--language", action="append", dest="languages", metavar="LANG",
@@ -114,7 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("diff", help="what changed between two editions, rule by rule")
     _common(p)
-    p.add_argument("old", help="git ref or data folder of the older edition")
+    p.add_argument("old", nargs="?", default=None,
+                   help="git ref or data folder of the older edition (none: a layer --data "
+                        "against the layer below it)")
     p.add_argument("new", nargs="?", default=None,
                    help="git ref or data folder of the newer edition (default: --data)")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -205,6 +207,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         wait=args.wait,
     )
+    if args.group and not options.all_versions:
+        from .group import build_group, is_group
+
+        if is_group(args.data):
+            build_group(options)
+            return 0
     build(options)
     return 0
 
@@ -222,6 +230,11 @@ def _cmd_i18n(args: argparse.Namespace) -> int:
 
 def _cmd_diff(args: argparse.Namespace) -> int:
     from .diffout import run_command
+
+    if args.old is None:
+        from .layerbuild import run_diff
+
+        return run_diff(args.data, args.format)
 
     return run_command(args.old, args.new, args.data, args.format)
 
@@ -297,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage error
         return int(exc.code or 0)
+    args.group = args.data is None  # no --data: data/ and every layer found under it
+    if args.data is None:
+        args.data = DEFAULT_DATA
     setup(-1 if args.quiet else args.verbose)
     start = time.perf_counter()
     try:

@@ -130,11 +130,14 @@ def iter_messages(handbook: Handbook) -> Iterator[Message]:
     """Every translatable string of the handbook, in file order."""
     units: list[tuple[str, BaseModel]] = [(HANDBOOK_DOMAIN, handbook.meta)]
     units += [(s.id, s) for s in handbook.sections]
+    owns = handbook.provenance.owns if handbook.provenance else None  # a layer: its own only
     for domain, obj in units:
         # relative to the data folder, wherever the command runs from
         short = "handbook.yaml" if domain == HANDBOOK_DOMAIN else f"sections/{domain}.yaml"
         lines = handbook.lines.get(domain, {})
         for ctx, key, rule, text in _walk(obj, "", (), ""):
+            if owns is not None and not owns(domain, key):
+                continue
             comment = f"{short} {format_key_path(key)}" + (f" (rule {rule})" if rule else "")
             yield Message(domain, ctx, text, comment, (short, lines.get(key, 0)))
 

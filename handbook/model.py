@@ -66,6 +66,16 @@ def _to_date(value: Any) -> Any:
     return value
 
 
+def _to_bool(value: Any) -> Any:
+    if isinstance(value, str):
+        if value.strip() not in ("true", "false"):
+            raise PydanticCustomError(
+                "hb_bool", "expected true or false, got {got}", {"got": describe(value)}
+            )
+        return value.strip() == "true"
+    return value
+
+
 def _clean_text(value: Any) -> Any:
     """Trim each line's trailing spaces and the whole text's ends; keep paragraph breaks."""
     if isinstance(value, str):
@@ -81,6 +91,7 @@ Name = Annotated[str, BeforeValidator(_clean_text), StringConstraints(min_length
 Int = Annotated[int, BeforeValidator(_to_int)]
 Number = Annotated[float, BeforeValidator(_to_float)]
 Date = Annotated[_dt.date, BeforeValidator(_to_date)]
+Flag = Annotated[bool, BeforeValidator(_to_bool)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=48)]
 SectionCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,4}$")]
 GroupCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,4}$")]
@@ -153,6 +164,39 @@ class ReleaseGate(Model):
     """Sections whose translation decides whether a language is published."""
 
 
+class LayerInfo(Model):
+    id: Slug
+    """Stable id of the layer, e.g. east or xihu; the data-layer attribute of its rules."""
+    name: Text
+    """Name shown on the badge of every rule the layer adds or changes."""
+
+
+class Contact(Model):
+    role: Text
+    """Role, e.g. 值班经理."""
+    name: Text | None = None
+    """Person holding the role."""
+    phone: Name | None = None
+    """Phone number as dialled."""
+    email: Email | None = None
+    """E-mail address."""
+    when: Text | None = None
+    """When to call: the step of the escalation matrix this contact is for."""
+
+
+class Unit(Model):
+    name: Text
+    """The unit's name, e.g. 嘉和服务集团杭州西湖店."""
+    address: Text | None = None
+    """Postal address."""
+    hours: list[Text] = Field(default_factory=list)
+    """Opening hours, one line each."""
+    hotline: Name | None = None
+    """Customer hotline."""
+    contacts: list[Contact] = Field(default_factory=list)
+    """Contacts in escalation order: the escalation matrix."""
+
+
 class HandbookMeta(Model):
     """handbook.yaml: who publishes the handbook, which edition, which languages and readers."""
 
@@ -182,6 +226,14 @@ class HandbookMeta(Model):
     """Highlights of this edition for the home page."""
     theme: Slug = "handbook"
     """Theme folder under themes/ (or the data folder's own themes/)."""
+    extends: Name | None = None
+    """Layers only: the data folder this one extends, relative to this file (README, Layers)."""
+    layer: LayerInfo | None = None
+    """Layers only: this layer's id and name, shown on every rule it adds or changes."""
+    layers: list[LayerInfo] = Field(default_factory=list)
+    """Filled in by the build, not written: the layers of a merged handbook, lowest first."""
+    unit: Unit | None = None
+    """Layers: the organisation unit (region, branch) this handbook is for."""
 
 
 # --- sections/<id>.yaml --------------------------------------------------------------------
@@ -215,6 +267,8 @@ class Rule(Model):
     """Ordered steps, when the rule is a procedure."""
     see_also: list[RuleId] = Field(default_factory=list)
     """IDs of related rules anywhere in the handbook."""
+    locked: Flag = False
+    """Layers that extend this handbook may not change or remove it (see README, Layers)."""
 
 
 class Group(Model):
@@ -228,6 +282,8 @@ class Group(Model):
     """Optional text under the heading."""
     rules: list[Rule] = Field(default_factory=list)
     """The rules of this group, in reading order."""
+    locked: Flag = False
+    """Layers that extend this handbook may not change or remove it (see README, Layers)."""
 
 
 class Color(Model):
@@ -331,6 +387,8 @@ class Phrase(Model):
     """Why the avoided phrase is wrong; required with avoid."""
     audiences: list[Slug] = Field(default_factory=list)
     """Audience ids; empty means everyone."""
+    locked: Flag = False
+    """Layers that extend this handbook may not change or remove it (see README, Layers)."""
 
 
 class PhraseGroup(Model):
@@ -344,6 +402,8 @@ class PhraseGroup(Model):
     """Optional guidance for this kind."""
     phrases: list[Phrase] = Field(min_length=1)
     """The approved phrases."""
+    locked: Flag = False
+    """Layers that extend this handbook may not change or remove it (see README, Layers)."""
 
 
 class Case(Model):
@@ -361,6 +421,8 @@ class Case(Model):
     """Discussion questions."""
     audiences: list[Slug] = Field(default_factory=list)
     """Audience ids; empty means everyone."""
+    locked: Flag = False
+    """Layers that extend this handbook may not change or remove it (see README, Layers)."""
 
 
 class Question(Model):
@@ -468,6 +530,8 @@ class Section(Model):
     """Case studies."""
     assessments: list[Assessment] = Field(default_factory=list)
     """Self-assessments."""
+    locked: Flag | None = None
+    """Layers may not change this chapter; unset: locked for the VI chapter only."""
 
 
 def applies_to(audiences: list[str], audience: str | None) -> bool:

@@ -27,10 +27,11 @@ def build(options: BuildOptions) -> list[Tree]:
     """
     check_out(options.paths)
     with build_lock(options.paths, options.wait):
-        return _build(options)
+        return build_locked(options)
 
 
-def _build(options: BuildOptions) -> list[Tree]:
+def build_locked(options: BuildOptions) -> list[Tree]:
+    """build() for a caller that has checked --out and holds its lock (a group build)."""
     start = time.perf_counter()
     paths = options.paths
     if options.all_versions:

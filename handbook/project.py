@@ -13,7 +13,8 @@ from typing import Any
 
 from .catalogs import release_ready, stats
 from .errors import Problem, Report, UsageError
-from .i18n import domains, load_catalog, theme_labels, translate
+from .i18n import domains, theme_labels, translate
+from .layerbuild import catalog_loader
 from .log import logger, stage
 from .paths import THEMES, Paths, theme_dir
 from .validate import Handbook, load_handbook
@@ -80,8 +81,8 @@ def prepare(data: Path, paths: Paths, languages: list[str] | None,
             listed[lang] = True
             continue
         before = len(i18n_report.errors)
-        catalog = load_catalog(paths, lang, domains(handbook), i18n_report,
-                               paths.work / "catalogs")
+        catalog = catalog_loader(handbook)(paths, lang, domains(handbook), i18n_report,
+                                           paths.work / "catalogs")
         translated[lang] = translate(handbook, lang, catalog)
         if len(i18n_report.errors) > before:
             listed[lang] = False  # unreadable catalogs: the errors say so, not the gate

@@ -83,7 +83,8 @@ def _copy_tree(src: Path, dst: Path) -> None:
 
 
 def publish(paths: Paths, trees: list[Tree], versions_meta: dict[str, dict[str, Any]],
-            default_lang: str, keep: int = KEEP_RELEASES) -> Path:
+            default_lang: str, keep: int = KEEP_RELEASES,
+            files: dict[str, str] | None = None) -> Path:
     """Make a new release from the previous one plus trees, and switch <out> to it."""
     if paths.out.exists() and not paths.out.is_symlink():
         if any(paths.out.iterdir()):
@@ -112,6 +113,9 @@ def publish(paths: Paths, trees: list[Tree], versions_meta: dict[str, dict[str, 
                     _copy_tree(tree.pdf, target / "pdf")
         versions = _merge_versions(read_versions(previous), trees, versions_meta)
         _write_index(staging, versions, default_lang)
+        for rel, text in (files or {}).items():  # a group build's layer indexes and sites page
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            _write_new(staging / rel, text)
         with _lock(paths):  # two builds publishing at once must not pick one name
             release = paths.releases / _release_name(paths)
             staging.rename(release)
@@ -149,6 +153,8 @@ def _merge_versions(old: list[dict[str, Any]], trees: list[Tree],
                     meta: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     by_name = {v["name"]: v for v in old}
     for tree in trees:
+        if "/" in tree.version:  # a layer's tree (<layer path>/<version>): its own index
+            continue
         entry = by_name.setdefault(tree.version, {"name": tree.version, "languages": [],
                                                   "preview": []})
         entry.update({k: v for k, v in meta.get(tree.version, {}).items()})

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from .colors import contrast_ratio, passes_aa
 from .glossary import glossary_rows
 from .i18n import TStr
+from .layerbuild import local_context, template_globals
 from .metadiff import meta_rows
 from .model import Section, applies_to
 from .paths import template_cache
@@ -150,6 +151,7 @@ class Renderer:
             "mission": None,
             "glossary": glossary_rows(handbook.glossary, lang, meta.source_language,
                                       rst_escape),
+            **template_globals(handbook),
         }
 
     def gettext(self, msgid: str) -> Rst:
@@ -199,6 +201,9 @@ class Renderer:
                                                   aud=view(aud))
         if self.handbook.glossary is not None:
             pages["glossary.rst"] = self.page("glossary.rst.j2")
+        if self.handbook.provenance is not None:  # a layer: what it changes, and why
+            pages["local-rules.rst"] = self.page("local.rst.j2",
+                                           **local_context(self.handbook, self.gettext))
         return pages
 
     def print_pages(self, audiences: list[str],

@@ -17,6 +17,7 @@ from .assets import image_problem
 from .colors import contrast_ratio
 from .errors import Location, Report, describe
 from .glossary import Glossary, load_glossary
+from .layers import Provenance, is_layer, merge
 from .load import Document, KeyPath, format_key_path, load_yaml
 from .model import HandbookMeta, Section
 from .paths import RESERVED_PAGES, reserved_page
@@ -50,6 +51,8 @@ class Handbook:
     """Section id -> key path -> line, for translator references."""
     glossary: Glossary | None = None
     """data/glossary.yaml, when the handbook has a term base."""
+    provenance: Provenance | None = None
+    """For a layer (README, Layers): its chain and what each layer added, changed, removed."""
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
@@ -64,8 +67,13 @@ def load_handbook(data_dir: Path, strict: bool = False) -> tuple[Handbook, Repor
     report = Report()
     data_dir = Path(data_dir)
     display_root = _display_root(data_dir)
-    meta_doc = load_yaml(data_dir / "handbook.yaml", f"{display_root}handbook.yaml", report,
-                         data_dir)
+    meta_doc: Document | None = load_yaml(data_dir / "handbook.yaml",
+                                          f"{display_root}handbook.yaml", report,
+                                          data_dir)
+    stack = None
+    if meta_doc is not None and is_layer(meta_doc):  # a layer: merge its chain first
+        stack = merge(data_dir, meta_doc, report)
+        meta_doc = stack.meta if stack else None
     meta = _validate(meta_doc, HandbookMeta, report) if meta_doc else None
     sections: list[Section] = []
     docs: dict[str, Document] = {}
@@ -78,14 +86,18 @@ def load_handbook(data_dir: Path, strict: bool = False) -> tuple[Handbook, Repor
                       else _listed_sections(meta_doc.data))
         for index, section_id in listed_ids:
             path = data_dir / "sections" / f"{section_id}.yaml"
-            if not os.path.lexists(path):  # a link or a pipe is named by load_yaml
+            if stack is not None:  # the merge has read (or reported) every chapter
+                doc = stack.sections.get(section_id)
+            elif not os.path.lexists(path):  # a link or a pipe is named by load_yaml
                 report.error(
                     meta_doc.locate(("sections", index)),
                     f"expected a file sections/{section_id}.yaml, got no such file",
                     "data.missing-file",
                 )
                 continue
-            doc = load_yaml(path, f"{display_root}sections/{section_id}.yaml", report, data_dir)
+            else:
+                doc = load_yaml(path, f"{display_root}sections/{section_id}.yaml", report,
+                                data_dir)
             section = _validate(doc, Section, report) if doc else None
             if doc is not None and section is not None:
                 if section.id != section_id:
@@ -108,17 +120,19 @@ def load_handbook(data_dir: Path, strict: bool = False) -> tuple[Handbook, Repor
                     "data.unlisted",
                 )
         complete = len(sections) == len(meta.sections)
-        _Checker(meta, sections, docs, data_dir, report, complete).run()
+        _Checker(meta, sections, docs, stack.asset_root if stack else data_dir, report,
+                 complete).run()
     glossary, _ = load_glossary(data_dir, meta, display_root, report)
     report.raise_if_errors("validation", strict=strict)
     assert meta is not None
     handbook = Handbook(
         meta=meta,
         sections=sections,
-        data_dir=data_dir,
+        data_dir=stack.asset_root if stack else data_dir,
         files={key: doc.display for key, doc in docs.items()},
         lines={key: {p: lc[0] for p, lc in doc.values.items()} for key, doc in docs.items()},
         glossary=glossary,
+        provenance=stack.provenance if stack else None,
     )
     return handbook, report
 
@@ -170,7 +184,9 @@ def _report_schema_error(
     category = "data.type"
     if kind == "missing":
         where = doc.locate(loc[:-1])
-        where = Location(where.path, where.line, where.col, format_key_path(loc))
+        # the parent's path as located: in a merged layer, the path in the layer's own file
+        where = Location(where.path, where.line, where.col,
+                         format_key_path((*_parts(where.key_path), loc[-1])))
         report.error(where, f"expected key {loc[-1]!r}, got none (it is required)", "data.missing")
         return
     if kind == "extra_forbidden":
@@ -217,6 +233,14 @@ def _report_schema_error(
     else:  # pragma: no cover - a pydantic error kind the schema does not produce today
         message = f"{err['msg']}, got {got}"
     report.error(doc.locate(loc), message, category)
+
+
+def _parts(key_path: str) -> KeyPath:
+    """'groups[0].rules' -> ('groups', 0, 'rules'): a formatted key path read back."""
+    parts: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", key_path):
+        parts.append(int(index) if index else name)
+    return tuple(parts)
 
 
 def _fields_at(model: type[BaseModel], loc: KeyPath) -> set[str]:

@@ -68,6 +68,8 @@ def site_pages(handbook: Handbook, has_changes: bool) -> list[str]:
         pages.append("glossary")
     if has_changes:
         pages.append("changes")
+    if handbook.provenance is not None:
+        pages.append("local-rules")
     return pages
 
 

@@ -172,12 +172,13 @@ BROKEN: dict[str, list[str | YamlSyntax]] = {
     ],
     "unknown-key": [
         "unknown-key/handbook.yaml:7:1: ERROR: subtitel: unknown key 'subtitel': expected one "
-        "of audiences, effective, languages, organisation, owners, release, sections, "
-        "source_language, subtitle, theme, title, version, whats_new; did you mean "
+        "of audiences, effective, extends, languages, layer, layers, organisation, owners, "
+        "release, sections, source_language, subtitle, theme, title, unit, version, "
+        "whats_new; did you mean "
         "'subtitle'? [data.unknown-key]",
         "unknown-key/sections/basics.yaml:17:9: ERROR: groups[0].rules[0].mesure: unknown key "
-        "'mesure': expected one of audiences, do, dont, id, measure, see_also, steps, text, "
-        "title; did you mean 'measure'? [data.unknown-key]",
+        "'mesure': expected one of audiences, do, dont, id, locked, measure, see_also, steps, "
+        "text, title; did you mean 'measure'? [data.unknown-key]",
     ],
     "missing-key": [
         "missing-key/sections/basics.yaml:19:9: ERROR: groups[0].rules[1].text: expected key "
@@ -404,8 +405,9 @@ def test_unknown_key_with_brackets_is_located(
     assert code == 1
     assert lines == [
         "minimal/handbook.yaml:7:1: ERROR: notes[0]: unknown key 'notes[0]': expected one of "
-        "audiences, effective, languages, organisation, owners, release, sections, "
-        "source_language, subtitle, theme, title, version, whats_new [data.unknown-key]",
+        "audiences, effective, extends, languages, layer, layers, organisation, owners, "
+        "release, sections, source_language, subtitle, theme, title, unit, version, "
+        "whats_new [data.unknown-key]",
         failed(1),
     ]
 

@@ -27,7 +27,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..csp import csp_meta
 from ..log import logger
 from ..paths import template_cache
-from . import rewrites
+from . import layers, rewrites
 from .chinese import load_memo, save_memo, search_language
 
 # --- translation notices -------------------------------------------------------------------
@@ -370,6 +370,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("hb-plural.js", priority=300)
     app.connect("html-page-context", _page_context)
     rewrites.setup(app)
+    layers.setup(app)
     logger.debug("handbook Sphinx extension loaded")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

@@ -239,7 +239,8 @@ def _build_language(lang: str) -> tuple[Tree, list[Problem]]:
         with stage(f"building HTML ({lang}, {version})"):
             html_dir, found = build_site(
                 prepared.translated[lang], lang, prepared.labels[lang], prepared.template_dirs,
-                prepared.theme_root, site, cache, user_cache("fonts"), 1)
+                prepared.theme_root, site, cache, user_cache("fonts"), 1,
+                source=prepared.handbook)
         problems += found
     if options.pdf:
         from .pdf import build_pdfs

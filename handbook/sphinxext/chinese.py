@@ -130,7 +130,13 @@ class Segmenter:
             words = self._memo[text] = tuple(self._cut(text))
         return list(words)
 
-    def _cut(self, text: str) -> list[str]:
+    def frequency(self, word: str) -> int:
+        """jieba's count of a word (0 for one its dictionary does not have)."""
+        self._load(word[:1])
+        return int(self._tokenizer.FREQ.get(word) or 0)
+
+    def _load(self, text: str) -> None:
+        """Put the dictionary entries that start with a character of text into the table."""
         shards = self._open()
         needed = set(text) - self._loaded
         if needed and shards:
@@ -140,6 +146,14 @@ class Segmenter:
                 if packed is not None:
                     freq.update(marshal.loads(packed))
         self._loaded |= needed
+
+    def total(self) -> int:
+        """jieba's total count, the denominator of every word's probability."""
+        self._open()
+        return int(self._tokenizer.total)
+
+    def _cut(self, text: str) -> list[str]:
+        self._load(text)
         return list(self._tokenizer.cut_for_search(text))
 
 

@@ -235,36 +235,36 @@
 
   function resultItem(engine, hit, terms, full) {
     var doc = hit.doc, li = document.createElement("li"), a = document.createElement("a");
-    li.className = "hb-result" + (doc.kind === 0 ? " hb-result-rule" : " hb-result-section");
+    li.className = "hb-hit" + (doc.kind === 0 ? " hb-hit-rule" : " hb-hit-section");
     a.href = href(engine, doc);
-    a.className = "hb-result-link";
+    a.className = "hb-hit-link";
     if (doc.code) {
       var code = document.createElement("span");
-      code.className = "hb-result-code";
+      code.className = "hb-hit-code";
       code.textContent = doc.code;
       a.appendChild(code);
       a.appendChild(document.createTextNode(" "));
     }
     var title = document.createElement("span");
-    title.className = "hb-result-title";
+    title.className = "hb-hit-title";
     marked(title, doc.title, engine.ranges(doc.nt, terms), 0, doc.title.length);
     a.appendChild(title);
     li.appendChild(a);
     if (full && doc.text) {
       var p = document.createElement("p");
-      p.className = "hb-result-snippet";
+      p.className = "hb-hit-snippet";
       snippet(engine, doc, terms, p);
       li.appendChild(p);
     }
     var meta = document.createElement("p");
-    meta.className = "hb-result-meta";
+    meta.className = "hb-hit-meta";
     var chapter = document.createElement("span");
-    chapter.className = "hb-result-chapter";
+    chapter.className = "hb-hit-chapter";
     chapter.textContent = engine.chapters[doc.chapter][1];
     meta.appendChild(chapter);
     if (full) {
       var roles = document.createElement("span");
-      roles.className = "hb-result-roles";
+      roles.className = "hb-hit-roles";
       var sep = /^zh/.test(engine.lang) ? "、" : ", ";
       roles.textContent = doc.roles.length ? doc.roles.map(function (r) { return engine.roles[r][1]; }).join(sep)
         : label("everyone", "Everyone");
@@ -305,7 +305,7 @@
           format(label("count", "{n} results"), found.results.length)
         : label("none", "Nothing found.");
       var list = document.createElement("ol");
-      list.className = "hb-results";
+      list.className = "hb-hits";
       found.results.forEach(function (hit) { list.appendChild(resultItem(engine, hit, found.terms, true)); });
       results.appendChild(list);
     }
@@ -355,7 +355,7 @@
       if (!q) { close(); return; }
       var found = engine.search(input.value, null, true);
       var list = document.createElement("ol");
-      list.className = "hb-results hb-live-results";
+      list.className = "hb-hits hb-live-results";
       found.results.slice(0, 6).forEach(function (hit) { list.appendChild(resultItem(engine, hit, found.terms, false)); });
       box.appendChild(list);
       var more = document.createElement("a");

@@ -165,6 +165,10 @@ class Normaliser:
 
 
 _RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+# Traditional characters that Simplified Chinese keeps for other words, so t2s leaves them
+# (著名, 乾坤) although 著裝 is 着装 and 乾淨 is 干净: OpenCC tells them apart by phrase
+# only. Searched as the one Simplified form, as a reader typing either script expects.
+_KEPT = {"著": "着", "乾": "干", "瞭": "了", "覆": "复", "徵": "征", "藉": "借", "夥": "伙"}
 
 
 def script_table(texts: list[str]) -> dict[str, str]:
@@ -185,7 +189,7 @@ def _normal_forms() -> dict[str, str]:
 
     from .paths import user_cache, write_atomic
 
-    path = user_cache("segment") / f"opencc-{getattr(opencc, '__version__', '0')}.normal"
+    path = user_cache("segment") / f"opencc-{getattr(opencc, '__version__', '0')}-2.normal"
     try:
         known = marshal.loads(path.read_bytes())
         if isinstance(known, dict):
@@ -196,6 +200,8 @@ def _normal_forms() -> dict[str, str]:
     traditional = opencc.OpenCC("s2t").convert("\n".join(chars)).split("\n")
     simplified = opencc.OpenCC("t2s").convert("\n".join(traditional)).split("\n")
     table = {c: n for c, n in zip(chars, simplified, strict=True) if len(n) == 1 and n != c}
+    table = {c: _KEPT.get(n, n) for c, n in table.items()}
+    table.update({c: n for c, n in _KEPT.items()})
     try:
         write_atomic(path, marshal.dumps(table))
     except OSError:  # a read-only cache: made again next time

@@ -230,7 +230,8 @@
 
   function href(engine, doc) {
     var page = engine.chapters[doc.chapter][0];
-    return (document.documentElement.getAttribute("data-content_root") || "") + page + "#" + doc.anchor;
+    var root = document.documentElement.getAttribute("data-content_root") || "";
+    return (root === "./" ? "" : root) + page + "#" + doc.anchor;
   }
 
   function resultItem(engine, hit, terms, full) {
@@ -299,7 +300,7 @@
       var q = input.value.trim();
       results.textContent = "";
       if (!q) { summary.textContent = ""; return; }
-      var found = engine.search(q, { chapter: chapter.value, role: role.value }, false);
+      var found = engine.search(q, { chapter: chapter.value, role: role.value }, true);
       summary.textContent = found.results.length
         ? (found.partial ? label("partial", "No result has every word; results with some of them:") + " " : "") +
           format(label("count", "{n} results"), found.results.length)

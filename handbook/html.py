@@ -354,31 +354,8 @@ def build_site(handbook: Any, lang: str, labels: dict[str, str], template_dirs: 
         if rel.endswith(".rst"):
             (outdir / rel.replace(".rst", ".html")).unlink(missing_ok=True)
     problems = run_sphinx(srcdir, outdir, doctrees, "html", jobs)
-    prune_search_index(outdir / "searchindex.js")
+    (outdir / "searchindex.js").unlink(missing_ok=True)  # Sphinx's, from before search.py
     build_search_index(outdir, lang, {a.id: str(a.name) for a in handbook.meta.audiences},
                        doctrees, source_texts(source, lang) if source is not None else None)
     install_fonts(outdir, face_map, font_cache)
     return outdir, problems
-
-
-def prune_search_index(path: Path) -> None:
-    """Drop the words an incremental build emptied, so the index equals a clean build's.
-
-    Sphinx's IndexBuilder.prune() empties a word's document list when its pages change but
-    keeps the word, and writes it as ``"word": []``.
-    """
-    from sphinx.search import js_index
-
-    if not path.is_file():
-        return
-    text = path.read_text(encoding="utf-8")
-    data = js_index.loads(text)
-    changed = False
-    for key in ("terms", "titleterms"):
-        terms = data.get(key, {})
-        empty = [word for word, docs in terms.items() if docs == []]
-        for word in empty:
-            del terms[word]
-        changed = changed or bool(empty)
-    if changed:
-        path.write_text(js_index.dumps(data), encoding="utf-8")

@@ -342,6 +342,16 @@ def build_index(outdir: Path, lang: str, roles: dict[str, str], cache: Path | No
     return IndexStats(len(docs), len(words), len(script.encode("utf-8")))
 
 
+def read_index(path: Path) -> dict[str, Any]:
+    """The data of a written ``hb-search-index.js``."""
+    text = path.read_text(encoding="utf-8")
+    prefix = "window.HB_SEARCH_INDEX = "
+    if not text.startswith(prefix):
+        raise ValueError(f"{path}: not a search index")
+    data: dict[str, Any] = json.loads(text[len(prefix):].rstrip().removesuffix(";"))
+    return data
+
+
 def stemmer_script() -> bytes:
     """Sphinx's Snowball stemmers for English, as one script (BSD licence, in the file)."""
     import sphinx.search

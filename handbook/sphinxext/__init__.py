@@ -8,7 +8,8 @@
   print builds have no colliding anchors;
 - raw and file-insertion directives are switched off for every document;
 - ``html-page-context`` hands the theme its switchers, labels and breadcrumbs;
-- an incremental build writes again exactly the pages that can have changed (rewrites.py).
+- an incremental build writes again exactly the pages that can have changed (rewrites.py);
+- Sphinx's own search index is not built: the site has its own (handbook/search.py).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from sphinx.util.docutils import SphinxDirective
 from ..log import logger
 from ..paths import template_cache
 from . import rewrites
-from .chinese import load_memo, save_memo, search_language
 
 # --- translation notices -------------------------------------------------------------------
 
@@ -287,6 +287,15 @@ class ExplicitIds(SphinxTransform):
 # --- safety and page context ---------------------------------------------------------------
 
 
+def _no_sphinx_search(app: Sphinx) -> None:
+    """The site searches with its own index (handbook/search.py); Sphinx's would cut every
+    text with jieba a second time for a page-level index nothing reads."""
+    if getattr(app.builder, "search", False):
+        app.builder.search = False  # type: ignore[attr-defined]
+        app.config.html_additional_pages = {**app.config.html_additional_pages,
+                                            "search": "search.html"}
+
+
 def _harden(app: Sphinx) -> None:
     app.env.settings["file_insertion_enabled"] = False
     app.env.settings["raw_enabled"] = False
@@ -358,10 +367,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("hb-band", BandDirective)
     app.add_directive("hb-checklist", ChecklistDirective)
     app.add_transform(ExplicitIds)
-    app.add_search_language(search_language())
+    app.connect("builder-inited", _no_sphinx_search)
     app.connect("builder-inited", _harden)
-    app.connect("builder-inited", load_memo)
-    app.connect("build-finished", save_memo)
     app.connect("html-page-context", _page_context)
     rewrites.setup(app)
     logger.debug("handbook Sphinx extension loaded")

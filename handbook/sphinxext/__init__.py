@@ -348,6 +348,28 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
         "logo": bool(site.get("logo")),
     }
     context["hb_markup"] = Markup
+    context["hb_page_toc"] = _page_toc(doctree)
+
+
+def _page_toc(doctree: Any) -> str:
+    """The page's groups (its second-level sections) as a list of links, or "" for a page
+    with fewer than two."""
+    from markupsafe import escape
+
+    if doctree is None:
+        return ""
+    top = next(iter(doctree.findall(nodes.section)), None)
+    if top is None:
+        return ""
+    items = []
+    for child in top.children:
+        if isinstance(child, nodes.section) and child["ids"]:
+            title = child.next_node(nodes.title)
+            text = title.astext() if title is not None else child["ids"][0]
+            items.append(f'<li><a href="#{escape(child["ids"][0])}">{escape(text)}</a></li>')
+    if len(items) < 2:
+        return ""
+    return '<ol class="hb-toc-list">' + "".join(items) + "</ol>"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

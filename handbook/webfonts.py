@@ -58,9 +58,8 @@ def _slices(pages: list[set[str]], rest: set[str]) -> list[set[str]]:
             slices.append(new)
         else:
             small |= new
-    tail = small | (rest - seen)
-    if tail:
-        slices.append(tail)
+    slices.append(small)
+    slices.append(rest - seen - small)  # shown only in search results
     return [s for s in slices if s]
 
 
@@ -94,11 +93,13 @@ def install_web_fonts(outdir: Path, face_map: dict[str, Face], cache: Path, lang
         for match in _LANG.finditer(html):
             marked[_SCRIPT_OF_LANG.get(match[2], "latin")] |= set(_text(match[3]))
     rest: set[str] = set()  # what only scripts show: search results (titles are bold there)
-    for path in sorted(outdir.glob("*.js")) + sorted((outdir / "_static").glob("hb-*.js")):
+    for path in sorted((outdir / "_static").glob("hb-*.js")):
         rest |= set(path.read_text(encoding="utf-8", errors="ignore"))
-        if path.name == INDEX_NAME:
-            index = read_index(path)
-            bold |= set("".join(d[3] + d[4] for d in index["docs"]))
+    if (outdir / INDEX_NAME).is_file():
+        index = read_index(outdir / INDEX_NAME)  # what results show, not the lookup tables
+        bold |= set("".join(d[3] + d[4] for d in index["docs"]))
+        rest |= set("".join(d[3] + d[4] + d[5] for d in index["docs"]))
+        rest |= set("".join(c[1] for c in index["chapters"] + index["roles"]))
     every = set().union(*pages, rest) if pages else rest
     cjk_every = every - _latin(every)
     fonts_dir = outdir / "_static" / "fonts"

@@ -26,6 +26,8 @@ from .fonts import Face, subset_font
 from .search import INDEX_NAME, read_index
 
 _TAG = re.compile(r"<[^>]*>")
+# attributes whose text is shown: placeholders, tooltips, and labels scripts put on the page
+_SHOWN = re.compile(r'\s(?:data-[\w-]+|placeholder|value|title|alt)="([^"]*)"')
 _BOLD = re.compile(
     r"<(h[1-6]|strong|b|th|dt)\b[^>]*>(.*?)</\1>"
     r'|<(\w+)\b[^>]*\bclass="[^"]*\b(?:hb-label|hb-brand-org|hb-toc-title|hb-uses-title|'
@@ -85,7 +87,8 @@ def install_web_fonts(outdir: Path, face_map: dict[str, Face], cache: Path, lang
     marked: dict[str, set[str]] = {s: set() for s in ("hans", "hant", "latin")}
     for path in sorted(outdir.glob("*.html")):
         html = path.read_text(encoding="utf-8")
-        pages.append(set(_text(html)) - {"\n", "\t", "\r"})
+        shown = "".join(_SHOWN.findall(html))
+        pages.append(set(_text(html) + _text(shown)) - {"\n", "\t", "\r"})
         bold_pages.append(set())
         for match in _BOLD.finditer(html):
             bold_pages[-1] |= set(_text(match[2] or match[4]))

@@ -198,3 +198,31 @@ def test_phone_first_view_of_the_longest_chapter_weighs_under_600_kb(  # type: i
     assert total <= 600 * 1024, sorted(loaded.items(), key=lambda kv: -kv[1])
     context.close()
     assert errors == []
+
+
+def _covered(css: str, family: str) -> set[str]:
+    import re
+
+    chars: set[str] = set()
+    for rule in re.findall(r"@font-face \{([^}]*)\}", css):
+        if f'"{family}"' in rule and "font-weight: 400" in rule:
+            for part in re.search(r"unicode-range: ([^;]*);", rule)[1].split(","):  # type: ignore[index]
+                low, _, high = part.strip()[2:].partition("-")
+                chars |= {chr(c) for c in range(int(low, 16), int(high or low, 16) + 1)}
+    return chars
+
+
+@pytest.mark.parametrize(("lang", "family"), [("zh_CN", "Kurinto Sans SC"),
+                                              ("zh_TW", "Kurinto Sans TC")])
+def test_text_that_scripts_show_has_glyphs(sample_site: Path, lang: str, family: str) -> None:
+    """Labels the scripts put on the page (the filter's count, search messages) are drawn by
+    the page's font, not by whatever the phone has."""
+    from lxml import html as lhtml
+
+    site = sample_site / VERSION / lang
+    covered = _covered((site / "_static" / "fonts.css").read_text("utf-8"), family)
+    root = lhtml.parse(str(site / "standards.html")).getroot()
+    shown = [root.xpath("//p[contains(@class,'hb-filter-status')]/@data-template")[0],
+             *root.xpath("//form[contains(@class,'hb-search')]/@*[starts-with(name(),'data-l-')]")]
+    missing = {c for text in shown for c in text if ord(c) > 0x2E80} - covered
+    assert len(shown) > 5 and not missing, missing

@@ -158,6 +158,34 @@ def serve_pair(data: str, out: str, *languages: str) -> None:
     print(json.dumps({"full": full, "rebuild": rebuild}))  # noqa: T201 - read by _serve_pair
 
 
+def _search_index(site: Path, lang: str) -> tuple[float, int, int]:
+    """Seconds, results and bytes of the search index of a built language, made again in a
+    new process (imports excluded: a build has loaded jieba and OpenCC already)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys; from handbook.bench import time_search_index; "
+         "time_search_index(*sys.argv[1:])", str(site), lang],
+        capture_output=True, text=True, env=_environ())
+    if proc.returncode != 0:
+        raise RuntimeError(f"search index of {site} failed ({proc.returncode}):\n"
+                           f"{proc.stderr[-2000:]}")
+    found = json.loads(proc.stdout.splitlines()[-1])
+    return found["seconds"], found["units"], found["size"]
+
+
+def time_search_index(site: str, lang: str) -> None:
+    """Build the search index of a built site as a build does after Sphinx; print the time."""
+    import jieba  # noqa: F401 - loaded by every Chinese build before the index
+    import opencc  # noqa: F401
+
+    from .search import build_index
+
+    start = time.perf_counter()
+    stats = build_index(Path(site), lang, {})
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "units": stats.units,  # noqa: T201 - read above
+                      "size": stats.size}))
+
+
 def _pdf_pages(folder: Path) -> int:
     from pypdf import PdfReader
 
@@ -200,6 +228,13 @@ def run_bench(paths: Paths, runs: int | None = None, skip_scaled: bool = False) 
             rows.append((f"HTML full build {lang}", f"{_median(ours).seconds:.2f} s",
                          f"sphinx-build {_median(plain).seconds:.2f} s",
                          f"{_ratio(ours, plain):.2f}× (target ≤ 1.15)"))
+            found = [_search_index(out / version / lang, lang) for _ in range(runs)]
+            seconds = statistics.median(f[0] for f in found)
+            units, size = found[0][1], found[0][2]
+            rows.append((f"search index {lang}", f"{seconds:.2f} s",
+                         f"{units} results, {size / 1024:.0f} KiB",
+                         f"{seconds / _median(ours).seconds:.2f}× of the full build "
+                         "(target ≤ 0.15)"))
         source = langs[0]
         copy = work / "edit-data"
         shutil.copytree(data, copy)

@@ -80,24 +80,45 @@ def faces(sections: list[Section], data_dir: Path) -> dict[str, Face]:
     return chosen
 
 
-def subset_woff(source: Path, text: str, cache: Path) -> bytes:
-    """The glyphs of source needed for text, as WOFF; cached by font and character set."""
-    chars = "".join(sorted(set(text) | set(" -0123456789")))
+class _QuickBrotli:
+    """brotli for fontTools' WOFF2 writer at quality 5: 4× faster than its default 11 for a
+    subset about 4 % larger (a page's Chinese subset: 0.2 s instead of 1.8 s)."""
+
+    def __init__(self) -> None:
+        import brotli
+
+        self._brotli = brotli
+        self.MODE_FONT = brotli.MODE_FONT
+
+    def compress(self, data: bytes, **options: object) -> bytes:
+        return bytes(self._brotli.compress(data, quality=5, mode=self._brotli.MODE_FONT))
+
+    def decompress(self, data: bytes) -> bytes:
+        return bytes(self._brotli.decompress(data))
+
+
+def subset_font(source: Path, text: str, cache: Path) -> tuple[bytes, set[str]]:
+    """The glyphs of source for the characters of text as WOFF2, and the characters it has;
+    cached by font and character set."""
+    chars = "".join(sorted(set(text)))
     with source.open("rb") as fh:
         head = fh.read(4096)
     key = hashlib.sha256(head + str(source.stat().st_size).encode()
                          + chars.encode("utf-8")).hexdigest()[:24]
-    cached = cache / f"{source.stem}-{key}.woff"
-    if cached.is_file():
-        return cached.read_bytes()
+    cached = cache / f"{source.stem}-{key}.woff2"
+    covered_file = cached.with_suffix(".chars")
+    if cached.is_file() and covered_file.is_file():
+        return cached.read_bytes(), set(covered_file.read_text(encoding="utf-8"))
     from fontTools import subset
+    from fontTools.ttLib import woff2
 
     options = subset.Options()
-    options.flavor = "woff"  # zlib: 30x faster to write than brotli woff2, ~25% larger
+    options.flavor = "woff2"
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.recalc_timestamp = False
+    saved = woff2.brotli
     try:
         with source.open("rb") as file:  # closed even when fontTools fails to read it
             font = subset.load_font(file, options, lazy=True)
@@ -105,9 +126,12 @@ def subset_woff(source: Path, text: str, cache: Path) -> bytes:
                 subsetter = subset.Subsetter(options)
                 subsetter.populate(text=chars)
                 subsetter.subset(font)
+                covered = {chr(c) for c in font.getBestCmap() or {}} & set(chars)
                 buffer = io.BytesIO()
+                woff2.brotli = _QuickBrotli()
                 subset.save_font(font, buffer, options)
             finally:
+                woff2.brotli = saved
                 font.close()
     except OSError:
         raise
@@ -117,8 +141,9 @@ def subset_woff(source: Path, text: str, cache: Path) -> bytes:
                           f"{exc})", "data.asset", "ERROR")
         raise ContentError("building the site failed: 1 error", [problem]) from None
     data = buffer.getvalue()
-    try:
-        write_atomic(cached, data)  # builds may share the cache
+    try:  # builds may share the cache
+        write_atomic(cached, data)
+        write_atomic(covered_file, "".join(sorted(covered)).encode("utf-8"))
     except OSError as exc:  # a read-only cache: subset again next time
         logger.debug("cannot cache %s: %s", cached, exc)
-    return data
+    return data, covered

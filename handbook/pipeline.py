@@ -173,7 +173,7 @@ def _build_language(lang: str) -> tuple[Tree, list[Problem]]:
                 html_dir, found = build_site(
                     prepared.translated[lang], lang, prepared.labels[lang],
                     prepared.template_dirs, prepared.theme_root, site, cache,
-                    user_cache("fonts"), 1)
+                    user_cache("fonts"), 1, source=prepared.handbook)
             problems += found
         if options.pdf:
             from .pdf import build_pdfs

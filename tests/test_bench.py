@@ -36,6 +36,7 @@ def test_bench_prints_every_figure(root, tmp_path: Path) -> None:  # type: ignor
     measures = {m["measure"]: m for m in rows if m}
     assert list(measures) == [
         "HTML full build en",
+        "search index en",
         "HTML one-rule rebuild, all 1 languages",
         "HTML one-rule rebuild, en only",
         "HTML one-rule rebuild in serve, all 1 languages",

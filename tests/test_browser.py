@@ -82,13 +82,14 @@ def test_search_finds_the_handshake_rule(browser, server: str) -> None:  # type:
     page.goto(f"{server}/2026.1/zh_CN/index.html")
     page.fill("input[name=q]", "握手")
     page.press("input[name=q]", "Enter")
-    page.wait_for_selector("ul.search li", timeout=15000)
-    results = page.locator("ul.search li").all_inner_texts()
+    page.wait_for_selector("#search-results a", timeout=15000)
+    results = page.locator("#search-results li").all_inner_texts()
     assert any("商务礼仪" in r for r in results), results
-    assert "etiquette.html" in page.locator("ul.search li a").first.get_attribute("href")
-    page.locator("ul.search li a").first.click()
+    first = page.locator("#search-results a").first
+    assert first.get_attribute("href") == "etiquette.html#etq-met-001"
+    first.click()
     page.wait_for_load_state("networkidle")
-    assert "etiquette.html" in page.url
+    assert page.url.endswith("etiquette.html#etq-met-001")
     handshake = page.locator(".hb-rule", has_text="握手").first
     assert handshake.is_visible() and "ETQ-" in handshake.inner_text()
 

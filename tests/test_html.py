@@ -11,6 +11,7 @@ import yaml
 from lxml import html as lhtml
 
 from handbook.cli import main
+from handbook.search import INDEX_NAME, read_index
 
 VERSION = "2026.1"
 LANGS = ("zh_CN", "en", "zh_TW")
@@ -146,21 +147,22 @@ def test_no_external_resources(sample_site: Path) -> None:
             assert "@import url(\"http" not in text
 
 
-def search_terms(site: Path, lang: str) -> dict:  # type: ignore[type-arg]
-    text = (site / VERSION / lang / "searchindex.js").read_text("utf-8")
-    return json.loads(text[text.index("(") + 1: text.rindex(")")])["terms"]
+def search_index(site: Path, lang: str) -> dict:  # type: ignore[type-arg]
+    return read_index(site / VERSION / lang / INDEX_NAME)
 
 
-def test_search_index_has_chinese_terms(sample_site: Path) -> None:
-    terms = search_terms(sample_site, "zh_CN")
-    docnames = json.loads((lambda t: t[t.index("(") + 1: t.rindex(")")])(
-        (sample_site / VERSION / "zh_CN" / "searchindex.js").read_text("utf-8")))["docnames"]
-    for term in ("握手", "微笑", "投诉"):
-        assert term in terms, term
-    hits = terms["握手"] if isinstance(terms["握手"], list) else [terms["握手"]]
-    assert docnames.index("etiquette") in hits
-    assert "握手" in search_terms(sample_site, "zh_TW")
-    assert "handshak" in search_terms(sample_site, "en")
+def test_search_index_has_chinese_words_and_rules(sample_site: Path) -> None:
+    index = search_index(sample_site, "zh_CN")
+    for word in ("握手", "微笑", "投诉"):  # jieba's words, which the browser cuts queries into
+        assert word in index["words"], word
+    pages = [name for name, _ in index["chapters"]]
+    rules = {d[2]: d for d in index["docs"]}
+    assert "握手" in rules["etq-met-001"][4] and pages[rules["etq-met-001"][1]] == "etiquette.html"
+    assert "握手" in search_index(sample_site, "zh_TW")["words"]
+    en = search_index(sample_site, "en")
+    assert "握手" not in en["words"]
+    assert "handshake" in " ".join(d[4] + d[5] for d in en["docs"]).lower()
+    assert not (sample_site / VERSION / "zh_CN" / "searchindex.js").exists()  # not Sphinx's
 
 
 def test_language_switcher_keeps_the_page(sample_site: Path) -> None:
@@ -289,4 +291,4 @@ def test_a_build_skips_imports_it_never_uses(root, tmp_path: Path) -> None:  # t
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           cwd=REPO, timeout=300, check=False)
     assert done.stdout.split() == ["0"], done.stdout + done.stderr
-    assert (tmp_path / "site" / "2026.1" / "zh_CN" / "searchindex.js").is_file()
+    assert (tmp_path / "site" / "2026.1" / "zh_CN" / INDEX_NAME).is_file()

@@ -9,7 +9,8 @@
 - raw and file-insertion directives are switched off for every document;
 - ``html-page-context`` hands the theme its switchers, labels and breadcrumbs, and puts
   the Content-Security-Policy <meta> first in every page's head;
-- an incremental build writes again exactly the pages that can have changed (rewrites.py).
+- an incremental build writes again exactly the pages that can have changed (rewrites.py);
+- Sphinx's own search index is not built: the site has its own (handbook/search.py).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from ..csp import csp_meta
 from ..log import logger
 from ..paths import template_cache
 from . import layers, rewrites
-from .chinese import load_memo, save_memo, search_language
 
 # --- translation notices -------------------------------------------------------------------
 
@@ -289,6 +289,15 @@ class ExplicitIds(SphinxTransform):
 # --- safety and page context ---------------------------------------------------------------
 
 
+def _no_sphinx_search(app: Sphinx) -> None:
+    """The site searches with its own index (handbook/search.py); Sphinx's would cut every
+    text with jieba a second time for a page-level index nothing reads."""
+    if getattr(app.builder, "search", False):
+        app.builder.search = False  # type: ignore[attr-defined]
+        app.config.html_additional_pages = {**app.config.html_additional_pages,
+                                            "search": "search.html"}
+
+
 def _harden(app: Sphinx) -> None:
     app.env.settings["file_insertion_enabled"] = False
     app.env.settings["raw_enabled"] = False
@@ -343,6 +352,28 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
         "logo": str(site.get("logo") or ""),  # the published file: _static/logo.<type>
     }
     context["hb_markup"] = Markup
+    context["hb_page_toc"] = _page_toc(doctree)
+
+
+def _page_toc(doctree: Any) -> str:
+    """The page's groups (its second-level sections) as a list of links, or "" for a page
+    with fewer than two."""
+    from markupsafe import escape
+
+    if doctree is None:
+        return ""
+    top = next(iter(doctree.findall(nodes.section)), None)
+    if top is None:
+        return ""
+    items = []
+    for child in top.children:
+        if isinstance(child, nodes.section) and child["ids"]:
+            title = child.next_node(nodes.title)
+            text = title.astext() if title is not None else child["ids"][0]
+            items.append(f'<li><a href="#{escape(child["ids"][0])}">{escape(text)}</a></li>')
+    if len(items) < 2:
+        return ""
+    return '<ol class="hb-toc-list">' + "".join(items) + "</ol>"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -362,10 +393,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("hb-band", BandDirective)
     app.add_directive("hb-checklist", ChecklistDirective)
     app.add_transform(ExplicitIds)
-    app.add_search_language(search_language())
+    app.connect("builder-inited", _no_sphinx_search)
     app.connect("builder-inited", _harden)
-    app.connect("builder-inited", load_memo)
-    app.connect("build-finished", save_memo)
     # before translations.js (priority 500): its plural rule without eval, which CSP forbids
     app.add_js_file("hb-plural.js", priority=300)
     app.connect("html-page-context", _page_context)

@@ -1,4 +1,5 @@
-"""Chinese search: jieba segmentation with its dictionary loaded one first character at a time.
+"""Chinese words for the search index: jieba with its dictionary loaded one first character at
+a time (handbook/search.py cuts the indexed texts to learn the words a query is cut into).
 
 jieba reads its whole dictionary (half a million entries, about a second) before cutting
 the first sentence. An incremental build re-indexes one or two pages, so that second would
@@ -10,7 +11,7 @@ The dictionary is therefore kept once per user as shards keyed by first characte
 shards a text needs just before the text is cut. The words are exactly jieba's.
 
 The texts cut in a build and their words are also kept beside the doctrees
-(``hb-segments.marshal``), so a page re-indexed after a one-rule edit cuts only that rule.
+(``hb-segments.marshal``), so the index made again after a one-rule edit cuts only that rule.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from ..log import logger
 from ..paths import user_cache, write_atomic
@@ -47,7 +47,8 @@ def _quick_jieba_import() -> Iterator[None]:
 
 
 def _shard_file() -> Path:
-    import jieba
+    with _quick_jieba_import():
+        import jieba
 
     dictionary = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
     digest = hashlib.sha256(dictionary.read_bytes()).hexdigest()[:16]
@@ -70,7 +71,8 @@ class Segmenter:
     """``cut_for_search`` of jieba's default dictionary, loading only the shards it needs."""
 
     def __init__(self) -> None:
-        import jieba
+        with _quick_jieba_import():
+            import jieba
 
         jieba.setLogLevel(logging.WARNING)
         self._tokenizer = jieba.Tokenizer()
@@ -130,7 +132,13 @@ class Segmenter:
             words = self._memo[text] = tuple(self._cut(text))
         return list(words)
 
-    def _cut(self, text: str) -> list[str]:
+    def frequency(self, word: str) -> int:
+        """jieba's count of a word (0 for one its dictionary does not have)."""
+        self._load(word[:1])
+        return int(self._tokenizer.FREQ.get(word) or 0)
+
+    def _load(self, text: str) -> None:
+        """Put the dictionary entries that start with a character of text into the table."""
         shards = self._open()
         needed = set(text) - self._loaded
         if needed and shards:
@@ -140,6 +148,14 @@ class Segmenter:
                 if packed is not None:
                     freq.update(marshal.loads(packed))
         self._loaded |= needed
+
+    def total(self) -> int:
+        """jieba's total count, the denominator of every word's probability."""
+        self._open()
+        return int(self._tokenizer.total)
+
+    def _cut(self, text: str) -> list[str]:
+        self._load(text)
         return list(self._tokenizer.cut_for_search(text))
 
 
@@ -152,44 +168,3 @@ def segmenter() -> Segmenter:
     if _SEGMENTER is None:
         _SEGMENTER = Segmenter()
     return _SEGMENTER
-
-
-def search_language() -> type:
-    with _quick_jieba_import():
-        from sphinx.search.zh import SearchChinese
-
-    class HandbookChinese(SearchChinese):
-        """jieba search that loads its dictionary lazily and names the stemmer it ships.
-
-        Sphinx 9.0 writes ``window.Stemmer = ChineseStemmer`` although Chinese search ships
-        the English stemmer, so every Chinese search fails in the browser
-        (sphinx-doc/sphinx#14229, fixed upstream in #14416).
-        """
-
-        language_name = "English"
-
-        def __init__(self, options: dict[str, Any]) -> None:
-            super().__init__({**options, "dict": ""})  # no user dictionary: see Segmenter
-
-        def split(self, input: str) -> list[str]:
-            chinese = segmenter().cut_for_search(input)
-            latin1 = [term.strip() for term in self.latin1_letters.findall(input)]
-            self.latin_terms.update(latin1)
-            return chinese + latin1
-
-    return HandbookChinese
-
-
-def _chinese(app: Any) -> bool:
-    language = str(app.config.language or "")
-    return language.startswith("zh") and bool(getattr(app.builder, "search", False))
-
-
-def load_memo(app: Any) -> None:
-    if _chinese(app):
-        segmenter().load_memo(Path(app.doctreedir) / MEMO_NAME)
-
-
-def save_memo(app: Any, exception: BaseException | None) -> None:
-    if exception is None and _chinese(app):
-        segmenter().save_memo(Path(app.doctreedir) / MEMO_NAME)

@@ -1,4 +1,5 @@
-/* Handbook page behaviour: menu, audience filter, switchers, self-assessment scoring.
+/* Handbook page behaviour: menu, switchers, self-assessment scoring (the audience filter
+   and page navigation are in hb-nav.js).
    No network, no external scripts; everything works without it too. */
 (function () {
   "use strict";
@@ -17,22 +18,7 @@
       select.addEventListener("change", function () { window.location.href = select.value + window.location.hash; });
     });
 
-    var filter = document.getElementById("hb-audience");
-    function applyFilter(value) {
-      document.querySelectorAll(".hb-rule, .hb-phrase, .hb-case, .hb-change").forEach(function (el) {
-        var tagged = Array.prototype.some.call(el.classList, function (c) { return c.indexOf("aud-") === 0; });
-        el.classList.toggle("hb-hidden", Boolean(value) && tagged && !el.classList.contains("aud-" + value));
-      });
-    }
-    if (filter) {
-      var saved = "";
-      try { saved = window.localStorage.getItem("hb-audience") || ""; } catch (e) { saved = ""; }
-      if (saved && filter.querySelector('option[value="' + saved + '"]')) { filter.value = saved; applyFilter(saved); }
-      filter.addEventListener("change", function () {
-        try { window.localStorage.setItem("hb-audience", filter.value); } catch (e) { /* private mode */ }
-        applyFilter(filter.value);
-      });
-    }
+    // the audience filter: hb-nav.js
 
     document.querySelectorAll("form.hb-assessment").forEach(function (form) {
       var result = form.querySelector(".hb-result");

@@ -4,11 +4,7 @@ in Chromium the pages load and search with no violation reported."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +15,6 @@ from handbook.cli import main
 from handbook.csp import POLICY
 
 Root = Callable[[str], Path]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 def inline_code(page: Path) -> list[str]:
@@ -84,22 +76,6 @@ def test_every_page_of_the_sample_carries_the_policy(sample_site: Path) -> None:
 # --- in Chromium ---------------------------------------------------------------------------
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(sample_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(sample_site.resolve()))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
 _LISTEN = """
 window.__violations = [];
 document.addEventListener("securitypolicyviolation", function (e) {
@@ -109,33 +85,32 @@ document.addEventListener("securitypolicyviolation", function (e) {
 
 
 @pytest.mark.browser
-def test_pages_load_and_search_with_no_policy_violation(server: str, sample_site: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_pages_load_and_search_with_no_policy_violation(browser, server: str,  # type: ignore[no-untyped-def]
+                                                         sample_site: Path) -> None:
     pages = [p.relative_to(sample_site.resolve()).as_posix() for p in _pages(sample_site)
              if "/zh_CN/" in p.as_posix() or p.name == "search.html"]
     # (the root index.html redirects at once: its policy is checked above, without a browser)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            page = browser.new_page()
-            page.add_init_script(_LISTEN)
-            console: list[str] = []
-            page.on("console", lambda m: console.append(m.text) if m.type in
-                    ("error", "warning") else None)
-            seen: dict[str, Any] = {}
-            for rel in pages:
-                page.goto(f"{server}/{rel}")
-                page.wait_for_load_state("load")
-                seen[rel] = page.evaluate("window.__violations")
-            assert {rel: v for rel, v in seen.items() if v} == {}
-            # scripts run: the menu button works and the logo shows
-            page.goto(f"{server}/2026.1/zh_CN/index.html")
-            assert page.evaluate("document.querySelector('.hb-brand img').naturalWidth") > 0
-            page.fill("input[name=q]", "握手")
-            page.press("input[name=q]", "Enter")
-            page.wait_for_selector("ul.search li", timeout=15000)
-            assert page.locator("ul.search li").count() > 0
-            assert page.evaluate("window.__violations") == []
-            assert [m for m in console if "Content Security Policy" in m] == []
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.add_init_script(_LISTEN)
+        console: list[str] = []
+        page.on("console", lambda m: console.append(m.text) if m.type in
+                ("error", "warning") else None)
+        seen: dict[str, Any] = {}
+        for rel in pages:
+            page.goto(f"{server}/{rel}")
+            page.wait_for_load_state("load")
+            seen[rel] = page.evaluate("window.__violations")
+        assert {rel: v for rel, v in seen.items() if v} == {}
+        # scripts run: the logo shows and the header search finds rules
+        page.goto(f"{server}/2026.1/zh_CN/index.html")
+        assert page.evaluate("document.querySelector('.hb-brand img').naturalWidth") > 0
+        page.fill("input[name=q]", "握手")
+        page.press("input[name=q]", "Enter")
+        page.wait_for_selector("#search-results a", timeout=15000)
+        assert page.locator("#search-results a").count() > 0
+        assert page.evaluate("window.__violations") == []
+        assert [m for m in console if "Content Security Policy" in m] == []
+    finally:
+        context.close()

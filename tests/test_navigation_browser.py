@@ -4,50 +4,23 @@ first view of the longest chapter."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browsertools import wait_until
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 VERSION = "2026.1"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
 
 @pytest.fixture(scope="module")
-def server(sample_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(sample_site.resolve()))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/{VERSION}"
-    httpd.shutdown()
-    httpd.server_close()
+def server(server: str) -> str:
+    """conftest's server, at the sample's edition: {server}/{lang}/page.html."""
+    return f"{server}/{VERSION}"
 
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def _open(browser, options: dict, errors: list[str]):  # type: ignore[no-untyped-def,type-arg]
@@ -66,17 +39,17 @@ def test_phone_header_stays_and_the_drawer_lists_the_groups(browser, server: str
     toc = page.locator("#hb-toc")
     assert not toc.is_visible() or toc.bounding_box()["x"] >= 390  # type: ignore[index]
     page.mouse.wheel(0, 8000)
-    page.wait_for_function("window.scrollY > 5000")
+    wait_until(page, "window.scrollY > 5000")
     header = page.locator(".hb-header").bounding_box()
     assert header is not None and header["y"] == 0 and header["height"] < 130
     assert page.locator(".hb-header input[name=q]").is_visible()  # search stays at hand
     page.click(".hb-toc-button")
-    page.wait_for_function("document.getElementById('hb-toc').getBoundingClientRect().right <= 391")
+    wait_until(page, "document.getElementById('hb-toc').getBoundingClientRect().right <= 391")
     entries = toc.locator("li a").all_inner_texts()
     assert len(entries) >= 10 and "电话服务" in entries
     page.screenshot(path=str(tmp_path / "standards-toc-390.png"))
     toc.locator("li a", has_text="电话服务").click()
-    page.wait_for_function("location.hash === '#standards-telephone'")
+    wait_until(page, "location.hash === '#standards-telephone'")
     page.wait_for_timeout(300)  # the drawer slides away
     assert page.locator(".hb-toc-button").get_attribute("aria-expanded") == "false"
     heading = page.locator("#standards-telephone h2").bounding_box()
@@ -95,12 +68,12 @@ def test_back_to_top(browser, server: str) -> None:  # type: ignore[no-untyped-d
     top = page.locator(".hb-top")
     assert not top.is_visible()
     page.mouse.wheel(0, 6000)
-    page.wait_for_function("window.scrollY > 3000")
+    wait_until(page, "window.scrollY > 3000")
     top.wait_for(state="visible")
     box = top.bounding_box()
     assert box is not None and box["height"] >= 44 and box["y"] + box["height"] <= 844
     top.click()
-    page.wait_for_function("window.scrollY === 0")
+    wait_until(page, "window.scrollY === 0")
     context.close()
     assert errors == []
 

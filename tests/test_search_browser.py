@@ -3,21 +3,14 @@ the sample, the search.html?q= contract, results as you type, filters, no script
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from browsertools import wait_until
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 VERSION = "2026.1"
 
 # (language, query, expected result, within the first n results)
@@ -53,30 +46,10 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def server(sample_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(sample_site.resolve()))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/{VERSION}"
-    httpd.shutdown()
-    httpd.server_close()
+def server(server: str) -> str:
+    """conftest's server, at the sample's edition: {server}/{lang}/page.html."""
+    return f"{server}/{VERSION}"
 
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -99,7 +72,7 @@ def page(browser):  # type: ignore[no-untyped-def]
 
 def results(page, server: str, lang: str, query: str, extra: str = "") -> list[str]:  # type: ignore[no-untyped-def]
     page.goto(f"{server}/{lang}/search.html?q={quote(query)}{extra}")
-    page.wait_for_function(
+    wait_until(page,
         "document.querySelector('#hb-search-page.hb-ready') &&"
         " document.getElementById('hb-search-summary').textContent !== ''")
     return page.eval_on_selector_all("#search-results a",
@@ -151,7 +124,7 @@ def test_filters_by_role_and_chapter(page, server: str) -> None:  # type: ignore
     assert "standards.html#std-smi-001" in everyone and "standards.html#std-smi-001" \
         not in call_centre  # front desk, field service and managers only
     page.select_option("#hb-search-chapter", label="服务用语")
-    page.wait_for_function("[...document.querySelectorAll('#search-results a')]"
+    wait_until(page, "[...document.querySelectorAll('#search-results a')]"
                            ".every(a => a.getAttribute('href').startsWith('phrases.html'))")
     assert "chapter=" in page.url and "role=call-centre" in page.url
 
@@ -180,7 +153,7 @@ def test_no_script_errors_on_any_page(page, server: str, sample_site: Path, lang
         page.goto(f"{server}/{lang}/{name}")
         page.wait_for_load_state("load")
         page.fill("form.hb-search input[name=q]", "服务" if lang != "en" else "service")
-        page.wait_for_function("document.querySelector('.hb-live a, #search-results a')")
+        wait_until(page, "document.querySelector('.hb-live a, #search-results a')")
 
 
 def test_search_works_from_a_file_url(page, sample_site: Path) -> None:  # type: ignore[no-untyped-def]

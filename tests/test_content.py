@@ -198,3 +198,11 @@ def test_escalation_matrix_names_roles_not_people(hb: Handbook) -> None:
     assert len(matrix.steps) >= 4
     assert all(re.search(r"\d+ (分钟|小时)|当天|立即", step) for step in matrix.steps)
     assert not any(re.search(r"\d{3,}[- ]?\d{3,}|@", step) for step in matrix.steps)
+
+
+def test_this_edition_was_approved_before_it_took_effect(hb: Handbook) -> None:
+    latest = hb.meta.approvals[0]
+    assert latest.version == hb.meta.version
+    assert latest.date <= hb.meta.effective
+    dates = [approval.date for approval in hb.meta.approvals]
+    assert dates == sorted(dates, reverse=True)

@@ -197,6 +197,15 @@ class Unit(Model):
     """Contacts in escalation order: the escalation matrix."""
 
 
+class Approval(Model):
+    version: Version
+    """The edition approved, like 2026.1."""
+    date: Date
+    """Day the edition was approved."""
+    approved_by: Text
+    """Approving role or body (a site layer may name the person)."""
+
+
 class HandbookMeta(Model):
     """handbook.yaml: who publishes the handbook, which edition, which languages and readers."""
 
@@ -224,6 +233,10 @@ class HandbookMeta(Model):
     """When a translation is complete enough to publish."""
     whats_new: list[Text] = Field(default_factory=list)
     """Highlights of this edition for the home page."""
+    confidentiality: Text | None = None
+    """Confidentiality notice for the home page and the inside cover."""
+    approvals: list[Approval] = Field(default_factory=list)
+    """Approval record, newest first: which edition was approved, when and by whom."""
     theme: Slug = "handbook"
     """Theme folder under themes/ (or the data folder's own themes/)."""
     extends: Name | None = None

@@ -178,3 +178,31 @@ def test_former_duplicates_point_to_each_other(hb: Handbook, one: str, other: st
     by_id = {rule.id: rule for _, rule in rules(hb)}
     assert other in by_id[one].see_also or one in by_id[other].see_also
 
+
+
+def test_most_service_standards_are_measurable(hb: Handbook) -> None:
+    """At least 60 % of the standards chapter's rules carry a measure an auditor can check."""
+    standards = [rule for section_id, rule in rules(hb) if section_id == "standards"]
+    measured = [rule for rule in standards if rule.measure]
+    assert len(measured) >= 0.6 * len(standards), f"{len(measured)} of {len(standards)}"
+    unmeasured_groups = [group.id for section in hb.sections if section.id == "standards"
+                         for group in section.groups
+                         if group.id in {"eye-contact", "listening", "wrong-postures"}
+                         and not any(rule.measure for rule in group.rules)]
+    assert unmeasured_groups == []
+
+
+def test_escalation_matrix_names_roles_not_people(hb: Handbook) -> None:
+    """The matrix gives a role and a time limit per level; names and numbers are local."""
+    matrix = next(rule for _, rule in rules(hb) if rule.id == "CMP-MTX-002")
+    assert len(matrix.steps) >= 4
+    assert all(re.search(r"\d+ (分钟|小时)|当天|立即", step) for step in matrix.steps)
+    assert not any(re.search(r"\d{3,}[- ]?\d{3,}|@", step) for step in matrix.steps)
+
+
+def test_this_edition_was_approved_before_it_took_effect(hb: Handbook) -> None:
+    latest = hb.meta.approvals[0]
+    assert latest.version == hb.meta.version
+    assert latest.date <= hb.meta.effective
+    dates = [approval.date for approval in hb.meta.approvals]
+    assert dates == sorted(dates, reverse=True)

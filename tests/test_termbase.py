@@ -49,7 +49,7 @@ def test_sample_glossary_loads_with_the_handbook() -> None:
 def test_sample_passes_i18n_check(root: Root, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "i18n", "check", "--data", root("sample"))
     assert code == 0, err
-    assert err[-1] == "i18n check: en, zh_TW clean (15 glossary terms)"
+    assert err[-1] == "i18n check: en, zh_TW clean (17 glossary terms)"
 
 
 def test_i18n_check_reports_planted_inconsistencies(
@@ -101,7 +101,7 @@ def test_terms_export_tbx_parses(root: Root, capsys: pytest.CaptureFixture[str])
     tree = ET.fromstring(out.encode("utf-8"))
     assert tree.tag == "martif" and tree.get(XML_LANG) == "zh-CN"
     entries = tree.findall("./text/body/termEntry")
-    assert len(entries) == 15
+    assert len(entries) == 17
     follow = next(e for e in entries if e.get("id") == "follow-up-call")
     en = next(s for s in follow.findall("langSet") if s.get(XML_LANG) == "en")
     terms = {t.findtext("term"): t.findtext("termNote") for t in en.findall("tig")}
@@ -113,7 +113,7 @@ def test_terms_export_csv(root: Root, capsys: pytest.CaptureFixture[str]) -> Non
     code, out, _ = run(capsys, "i18n", "terms", "--format", "csv", "--data", root("sample"))
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert len(rows) == 15
+    assert len(rows) == 17
     row = next(r for r in rows if r["id"] == "on-site-24h")
     assert (row["zh-CN"], row["en"], row["zh-TW"]) == ("24 小时上门", "24-hour on-site service",
                                                        "24 小時到府")

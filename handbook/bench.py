@@ -97,8 +97,10 @@ def scale_handbook(source: Path, target: Path, factor: int) -> Path:
     """A copy of source with every rule and phrase repeated factor times under new IDs."""
     import yaml
 
-    shutil.copytree(source, target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("layers"))
+    # source language only: no catalogs, and no term base naming the dropped languages
     shutil.rmtree(target / "locales", ignore_errors=True)
+    (target / "glossary.yaml").unlink(missing_ok=True)
     for path in sorted((target / "sections").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for key, items in (("groups", "rules"), ("phrase_groups", "phrases")):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from .metadiff import MetaChange, diff_meta
-from .model import Case, Phrase, Rule, Section, applies_to
+from .section import Case, Phrase, Rule, Section, applies_to
 from .validate import Handbook
 
 Kind = Literal["rule", "phrase", "case"]

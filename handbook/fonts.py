@@ -9,8 +9,8 @@ from pathlib import Path
 
 from .errors import ContentError, Location, Problem
 from .log import logger
-from .model import Section
 from .paths import write_atomic
+from .section import Section
 
 _DEFAULTS = {
     "latin": ("Source Sans 3", ["Kurinto Sans SC", "Arial", "sans-serif"]),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import Report, describe
 from .load import Document, KeyPath
-from .model import Case, Phrase, Rule
+from .section import Case, Phrase, Rule
 
 if TYPE_CHECKING:
     from .layers import Layer, Provenance, _Origins

@@ -22,8 +22,8 @@ from .glossary import glossary_rows
 from .i18n import TStr
 from .layerbuild import local_context, template_globals
 from .metadiff import meta_rows
-from .model import Section, applies_to
 from .paths import template_cache
+from .section import Section, applies_to
 
 if TYPE_CHECKING:
     from .validate import Handbook

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .model import HandbookMeta, Section
+from .model import HandbookMeta
+from .section import Section
 
 SCHEMAS: dict[str, tuple[type[HandbookMeta] | type[Section], str]] = {
     "handbook": (HandbookMeta, "handbook.yaml"),

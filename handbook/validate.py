@@ -19,9 +19,10 @@ from .errors import Location, Report, describe
 from .glossary import Glossary, load_glossary
 from .layers import Provenance, is_layer, merge
 from .load import Document, KeyPath, format_key_path, load_yaml
-from .model import HandbookMeta, Section
+from .model import HandbookMeta
 from .paths import RESERVED_PAGES, reserved_page
 from .safefs import Refused, asset_limit, check_data_file, read_data_file
+from .section import Section
 
 _PATTERN_HINTS = {
     "^[A-Z]{2,4}-[A-Z0-9]{2,4}-[0-9]{3}$": "an ID like BI-COM-003",

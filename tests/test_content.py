@@ -10,7 +10,7 @@ import polib
 import pytest
 
 from handbook.i18n import iter_messages
-from handbook.model import Rule
+from handbook.section import Rule
 from handbook.validate import Handbook, load_handbook
 
 REPO = Path(__file__).resolve().parent.parent

@@ -303,7 +303,7 @@ def repo(git_env: None, root: Root, tmp_path: Path) -> Path:
     git(repo, "add", "data")
     git(repo, "commit", "-q", "-m", "Edition 2026.1")
     git(repo, "tag", "-a", "-m", "Edition 2026.1", "handbook-2026.1")
-    edit(repo / "data" / "handbook.yaml", 'version: "2026.1"', 'version: "2026.2"')
+    edit(repo / "data" / "handbook.yaml", '\nversion: "2026.1"', '\nversion: "2026.2"')
     edit(repo / "data" / "sections" / "bi.yaml", "每位员工都代表整个嘉和", "每一位员工都代表嘉和")
     git(repo, "commit", "-q", "-a", "-m", "Edition 2026.2")
     git(repo, "tag", "handbook-2026.2")

@@ -40,7 +40,7 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     git(repo, "commit", "-qm", "2026.1")
     git(repo, "tag", "handbook-2026.1")
     data = repo / "data"
-    edit(data / "handbook.yaml", 'version: "2026.1"', 'version: "2026.2"')
+    edit(data / "handbook.yaml", '\nversion: "2026.1"', '\nversion: "2026.2"')
     edit(data / "handbook.yaml", "effective: 2026-01-01", "effective: 2026-07-01")
     sections = data / "sections"
     # edit a rule

@@ -43,6 +43,7 @@ from .html import (
 )
 from .i18n import theme_labels
 from .paths import THEMES
+from .printcss import reference_css
 from .render import Renderer, rst_escape, sync_tree
 
 if TYPE_CHECKING:
@@ -360,7 +361,7 @@ def print_projects(prepared: Prepared, lang: str, options: BuildOptions, cache: 
     static = {
         "_static/brand.css": _brand_colors(handbook, face_map, lang) + _cmyk_css(handbook),
         "_static/print-page.css": page_css(handbook, lang, labels, setup, face_map, fonts,
-                                           scripts),
+                                           scripts) + reference_css(labels),
     }
     docs = print_docs(handbook, lang, labels, prepared, audiences, setup, static)
     return docs, html_root, problems

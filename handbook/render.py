@@ -61,6 +61,27 @@ def anchor(item_id: str) -> Rst:
     return Rst(item_id.lower())
 
 
+def bare_id(item_id: str) -> str:
+    """A rule ID as written in YAML, whether given plain or already reST-escaped.
+
+    Rule IDs hold only letters, digits and hyphens, so dropping backslashes undoes the
+    escaping templates see (``BI\\-COM\\-003``) and never changes a plain ID.
+    """
+    return str(item_id).replace("\\", "")
+
+
+def ref_link(item_id: str) -> Rst:
+    """A cross-reference to a rule, phrase or case in the same document: a link (in print
+    the theme adds the target's page after it)."""
+    plain = bare_id(item_id)
+    return Rst(f":ref:`{rst_escape(plain)} <{anchor(plain)}>`")
+
+
+def ref_elsewhere(item_id: str) -> Rst:
+    """A reference to an item this document leaves out: its ID, marked as in the handbook."""
+    return Rst(f":hb-xref-elsewhere:`{rst_escape(bare_id(item_id))}`")
+
+
 class View:
     """Read-only, escaped view of a model object for templates."""
 
@@ -126,7 +147,8 @@ class Renderer:
             "lang": lang,
             "owner_name": lambda oid: self.owner_names.get(oid, rst_escape(oid)),
             "audience_names": self.audience_list,
-            "refs": lambda ids: Rst(", ".join(f":ref:`{i} <{i.lower()}>`" for i in ids)),
+            "refs": lambda ids: Rst(", ".join(ref_link(i) for i in ids)),
+            "ref_link": ref_link,
             "contrast": _contrast,
             "asset": lambda rel: Rst("/_assets/" + rel.removeprefix("assets/")),
             "alt": lambda text: Rst(" ".join(str(text).split())),
@@ -164,6 +186,14 @@ class Renderer:
             out += [view(p) for p in pgroup.phrases if applies_to(p.audiences, self.audience)]
         return out
 
+    def item_ids(self) -> list[str]:
+        """Every rule, phrase and case ID of the handbook, sorted: the rule-ID index."""
+        ids = [r.id for s in self.handbook.sections for g in s.groups for r in g.rules]
+        ids += [p.id for s in self.handbook.sections for g in s.phrase_groups
+                for p in g.phrases]
+        ids += [c.id for s in self.handbook.sections for c in s.cases]
+        return sorted(ids)
+
     def page(self, template: str, audience: str | None = None, **context: Any) -> str:
         self.audience = audience
         return self.env.get_template(template).render({**self.globals, **context})
@@ -197,7 +227,7 @@ class Renderer:
         extra = extra or {}
         pages = {"handbook": self.page("print_handbook.rst.j2", aud=None,
                                        chapters=[view(s) for s in self.handbook.sections],
-                                       **extra)}
+                                       index_ids=self.item_ids(), **extra)}
         for aud in self.handbook.meta.audiences:
             if aud.id not in audiences:
                 continue
@@ -208,8 +238,8 @@ class Renderer:
                         if applies_to(c.audiences, aud.id)}
 
             def refs(ids: list[str], present: set[str] = present) -> Rst:
-                return Rst(", ".join(f":ref:`{i} <{anchor(i)}>`" if anchor(i) in present
-                                     else rst_escape(i) for i in ids))
+                return Rst(", ".join(ref_link(i) if anchor(bare_id(i)) in present
+                                     else ref_elsewhere(i) for i in ids))
 
             pages[f"onboarding-{aud.id}"] = self.page(
                 "print_onboarding.rst.j2", audience=aud.id, aud=view(aud),

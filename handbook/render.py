@@ -140,6 +140,7 @@ class Renderer:
         self.audience_names = {a.id: view(a.name) for a in meta.audiences}
         self.globals: dict[str, Any] = {
             "_": self.gettext,
+            "_p": self.pgettext,
             "fmt": self.format_label,
             "hb": view(meta),
             "sections": [view(s) for s in handbook.sections],
@@ -164,6 +165,10 @@ class Renderer:
     def gettext(self, msgid: str) -> Rst:
         """A theme label in this language, escaped like any other text."""
         return rst_escape(self.labels.get(msgid, msgid))
+
+    def pgettext(self, context: str, msgid: str) -> Rst:
+        """A theme label that has a msgctxt (one English word, several meanings)."""
+        return rst_escape(self.labels.get(f"{context}\x04{msgid}", msgid))
 
     def format_label(self, msgid: str, **values: str) -> Rst:
         """A label with {placeholders} filled by already-escaped values."""

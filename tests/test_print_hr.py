@@ -83,3 +83,56 @@ def test_handbook_ends_with_a_rule_id_index(minimal_pdfs: Path) -> None:
         assert rule_id in texts[int(page) - 1]
     last = len(texts) - 1
     assert sorted({d for n, d in link_targets(path) if n == last}) == [r.lower() for r, _ in rows]
+
+
+# --- 2. the acknowledgement page as an HR record -----------------------------------------
+
+ACK_FIELDS = ["Name", "Employee number", "Department", "Position", "Start date",
+              "Supervisor / HR", "Employee's signature", "Supervisor's / HR signature"]
+
+
+def test_acknowledgement_is_an_hr_record(minimal_pdfs: Path) -> None:
+    path = minimal_pdfs / "onboarding-counter.pdf"
+    texts = page_texts(path)
+    last = texts[-1]
+    for label in ACK_FIELDS:
+        assert label in last, label
+    assert last.count("Date") == 2  # employee's and supervisor's
+    assert re.search(r"Edition 2026\.1 · Effective 2026-03-01 .*Document ID [0-9A-F-]{14}",
+                     last)
+    # every field line is a named destination on that page (where a roster stamps)
+    dests = destinations(path)
+    fields = {name: page for name, page in dests.items() if name.startswith("hb-field-")}
+    assert len(fields) == 10 and set(fields.values()) == {len(texts) - 1}
+    assert dests["hb-cover-name"] == dests["hb-cover-employee-id"] == 0
+    assert "Employee number" in texts[0]
+
+
+def test_ambiguous_theme_labels_have_a_message_context() -> None:
+    from handbook.errors import Report
+    from handbook.i18n import theme_labels
+    from handbook.paths import THEMES
+
+    for lang, position, role in (("zh_CN", "岗位", "用途"), ("zh_TW", "職位", "用途")):
+        report = Report()
+        labels = theme_labels([THEMES / "handbook", THEMES / "handbook" / "print"], lang,
+                              report)
+        assert report.problems == []
+        assert labels["acknowledgement form\x04Position"] == position
+        assert labels["VI type scale table: what a text style is used for\x04Role"] == role
+        assert "Role" not in labels  # no label without its context
+
+
+def test_theme_label_context_keeps_same_msgid_apart(tmp_path: Path) -> None:
+    from handbook.errors import Report
+    from handbook.i18n import theme_labels
+
+    po = tmp_path / "locales" / "de" / "LC_MESSAGES" / "theme.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgctxt "form"\nmsgid "Role"\nmsgstr "Stelle"\n\n'
+                  'msgctxt "table"\nmsgid "Role"\nmsgstr "Verwendung"\n\n'
+                  'msgid "Date"\nmsgstr "Datum"\n', "utf-8")
+    labels = theme_labels([tmp_path], "de", Report())
+    assert labels == {"form\x04Role": "Stelle", "table\x04Role": "Verwendung",
+                      "Date": "Datum"}

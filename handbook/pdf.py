@@ -33,6 +33,25 @@ if TYPE_CHECKING:
 
 # --- WeasyPrint ----------------------------------------------------------------------------
 
+ARCHIVAL = "pdf/a-3a"
+"""Every PDF is PDF/A-3a: archival (fonts embedded, colours defined by an output intent,
+XMP metadata) at level A, which WeasyPrint writes tagged (structure tree, reading order,
+alt text, document language, display title). WeasyPrint 70 writes one variant per file
+(pdf/a-1b…4f, pdf/ua-1/2, pdf/x-1a…5g); PDF/UA-1 asks for what level A already makes, so
+its identification (pdfuaid:part 1) is added to the same XMP packet. PDF/A-3 rather than
+2: both fit (no attachments); 3 keeps attaching source files possible."""
+
+_UA_XMP = (b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" '
+           b'pdfuaid:part="1" /></rdf:RDF>')
+
+
+def declare_ua(document: Any, pdf: Any) -> None:
+    """WeasyPrint finisher: add the PDF/UA-1 identification to the PDF/A XMP packet."""
+    reference = pdf.catalog["Metadata"]  # b"12 0 R"
+    stream = pdf.objects[int(bytes(reference).split()[0])]
+    packet = b"".join(stream.stream)
+    stream.stream = [packet.replace(b"</rdf:RDF>", _UA_XMP, 1)]
+
 
 class FetchRefused(FatalURLFetchingError):  # type: ignore[misc]  # weasyprint is untyped
     """WeasyPrint asked for something outside the print build folder."""
@@ -94,8 +113,9 @@ def write_pdf(html: Path, target: Path, root: Path, file_id: bytes,
     try:
         document = weasyprint.HTML(filename=html, base_url=html.resolve().parent.as_uri() + "/",
                                    url_fetcher=BuildDirFetcher(root)).render(
-            font_config=font_config)
-        document.write_pdf(tmp, pdf_identifier=file_id)
+            font_config=font_config, pdf_variant=ARCHIVAL, pdf_tags=True)
+        document.write_pdf(tmp, pdf_identifier=file_id, pdf_variant=ARCHIVAL, pdf_tags=True,
+                           finisher=declare_ua)
         pages = len(document.pages)
     except FetchRefused as exc:
         tmp.unlink(missing_ok=True)

@@ -136,3 +136,40 @@ def test_theme_label_context_keeps_same_msgid_apart(tmp_path: Path) -> None:
     labels = theme_labels([tmp_path], "de", Report())
     assert labels == {"form\x04Role": "Stelle", "table\x04Role": "Verwendung",
                       "Date": "Datum"}
+
+
+# --- 6. archival and accessible ------------------------------------------------------------
+
+
+def struct_elements(pdf: pikepdf.Pdf) -> list[tuple[str, str]]:
+    """(structure type, alt text) of every element of the structure tree."""
+    found: list[tuple[str, str]] = []
+    stack = [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if "/S" in node:
+            found.append((str(node.S), str(node.get("/Alt", ""))))
+        kids = node.get("/K")
+        stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids])
+    return found
+
+
+@pytest.mark.parametrize("name", ["handbook", "onboarding-counter"])
+def test_pdf_is_tagged_pdf_a_and_pdf_ua(minimal_pdfs: Path, name: str) -> None:
+    with pikepdf.open(minimal_pdfs / f"{name}.pdf") as pdf:
+        assert pdf.Root.MarkInfo.Marked is True
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        assert str(pdf.Root.Lang) == "en"
+        (intent,) = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFA1"
+        meta = pdf.open_metadata()
+        assert meta["pdfaid:part"] == "3" and meta["pdfaid:conformance"] == "A"
+        assert meta["pdfuaid:part"] == "1"
+        assert meta["dc:title"] == str(pdf.docinfo.Title)
+        elements = struct_elements(pdf)
+        kinds = {kind for kind, _ in elements}
+        assert {"/Document", "/H1", "/P", "/Link", "/Table"} <= kinds
+        assert ("/Figure", "Northwind Services Ltd") in elements  # the logo's alt text
+        assert all(alt for kind, alt in elements if kind == "/Figure")

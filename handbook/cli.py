@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("pdf", help="build the printable handbook and onboarding manuals")
     _common(p)
     _pdf_options(p)
+    p.add_argument("--roster", type=Path, default=None, metavar="CSV",
+                   help="one personalised onboarding pack per hire of this UTF-8 CSV "
+                        "(name, employee_id, audience[, department, start_date, supervisor, "
+                        "language]) into --out (default: _build/packs), not the site")
+    p.set_defaults(out=None)
 
     p = sub.add_parser("i18n", help="translation catalogs: extract, update, stats, add")
     _common(p)
@@ -150,8 +155,9 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import BuildOptions, build
 
+    roster = getattr(args, "roster", None)
     options = BuildOptions(
-        paths=Paths(args.data, args.out),
+        paths=Paths(args.data, DEFAULT_OUT if roster or args.out is None else args.out),
         languages=args.languages,
         html=args.command in ("all", "html"),
         pdf=args.command == "pdf" or (args.command == "all" and not args.no_pdf),
@@ -163,6 +169,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         tag_pattern=getattr(args, "tag_pattern", "handbook-*"),
         jobs=args.jobs,
     )
+    if roster is not None:
+        from .packs import DEFAULT_PACKS, run_roster
+
+        return run_roster(options, roster, args.out or DEFAULT_PACKS)
     build(options)
     return 0
 

@@ -17,6 +17,7 @@ import logging
 import mimetypes
 import os
 import time
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -114,8 +115,11 @@ def write_pdf(html: Path, target: Path, root: Path, file_id: bytes,
         document = weasyprint.HTML(filename=html, base_url=html.resolve().parent.as_uri() + "/",
                                    url_fetcher=BuildDirFetcher(root)).render(
             font_config=font_config, pdf_variant=ARCHIVAL, pdf_tags=True)
-        document.write_pdf(tmp, pdf_identifier=file_id, pdf_variant=ARCHIVAL, pdf_tags=True,
-                           finisher=declare_ua)
+        with warnings.catch_warnings():
+            # WeasyPrint 70 leaves its sRGB profile file for the garbage collector
+            warnings.simplefilter("ignore", ResourceWarning)
+            document.write_pdf(tmp, pdf_identifier=file_id, pdf_variant=ARCHIVAL,
+                               pdf_tags=True, finisher=declare_ua)
         pages = len(document.pages)
     except FetchRefused as exc:
         tmp.unlink(missing_ok=True)

@@ -173,3 +173,93 @@ def test_pdf_is_tagged_pdf_a_and_pdf_ua(minimal_pdfs: Path, name: str) -> None:
         assert {"/Document", "/H1", "/P", "/Link", "/Table"} <= kinds
         assert ("/Figure", "Northwind Services Ltd") in elements  # the logo's alt text
         assert all(alt for kind, alt in elements if kind == "/Figure")
+
+
+# --- 3. per-hire packs from a roster -----------------------------------------------------
+
+ROSTER = ("name,employee_id,audience,department,start_date,supervisor,language\n"
+          "Ada Lovelace,E10231,counter,Front office,2026-03-02,Grace Hopper,\n"
+          "张伟,E10232,counter,营业厅,2026-03-09,李娜,en\n")
+
+
+def test_roster_stamps_one_pack_per_hire(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "minimal"
+    shutil.copytree(ROOTS / "minimal", data)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hires.csv").write_text(ROSTER, "utf-8")
+    assert main(["pdf", "--data", "minimal", "--roster", "hires.csv", "-q"]) == 0
+    packs = tmp_path / "_build" / "packs"
+    assert sorted(p.name for p in packs.iterdir()) == ["E10231-counter.pdf",
+                                                      "E10232-counter.pdf"]
+    assert not (tmp_path / "_build" / "site").exists()  # nothing published
+    ada, zhang = (page_texts(packs / f"E1023{n}-counter.pdf") for n in (1, 2))
+    assert "Ada Lovelace" in ada[0] and "E10231" in ada[0]  # the cover
+    for text in ("Ada Lovelace", "E10231", "Front office", "2026-03-02", "Grace Hopper",
+                 "Counter staff", "Acknowledgement"):
+        assert text in ada[-1], text
+    assert "张伟" in zhang[0] and "营业厅" in zhang[-1] and "李娜" in zhang[-1]
+    assert "Ada" not in "".join(zhang) and "张伟" not in "".join(ada)
+    # the manual, not laid out again: same pages and text elsewhere, still tagged PDF/A
+    manual = next((tmp_path / "_build").glob(".site-work/cache/*/en/pack-manuals/"
+                                             "onboarding-counter.pdf"))
+    plain = page_texts(manual)
+    assert len(ada) == len(plain) and ada[1:-1] == plain[1:-1]
+    with pikepdf.open(packs / "E10231-counter.pdf") as pdf:
+        assert pdf.check_pdf_syntax() == []
+        assert "/StructTreeRoot" in pdf.Root
+        assert pdf.open_metadata()["pdfaid:part"] == "3"
+    # a second roster reuses the manual (its /ID names its content) and overwrites packs
+    before = manual.stat().st_mtime_ns
+    assert main(["pdf", "--data", "minimal", "--roster", "hires.csv", "--out", "elsewhere",
+                 "-q"]) == 0
+    assert manual.stat().st_mtime_ns == before
+    assert len(list((tmp_path / "elsewhere").glob("*.pdf"))) == 2
+
+
+@pytest.mark.parametrize(("roster", "messages"), [
+    ("name,employee_id,audience\nAda,E1,counter\nBob,E2,cashier\n,E3,counter\n",
+     ["hires.csv:3:1: ERROR: audience: expected one of counter (handbook.yaml audiences), "
+      "got 'cashier' [roster.audience]",
+      "hires.csv:4:1: ERROR: name: expected a value (required column), got an empty cell "
+      "[roster.missing]"]),
+    ("name,audience\nAda,counter\n",
+     ["hires.csv:1:1: ERROR: header: expected columns name, employee_id, audience (and "
+      "optionally department, start_date, supervisor, language), each once, got name, "
+      "audience [roster.columns]"]),
+    ("name,employee_id,audience\nAda,E1,counter\n\nBob,E1,counter\nEve,../x,counter\n",
+     ["hires.csv:4:1: ERROR: employee_id: expected each employee ID once, got 'E1' again "
+      "(first at line 2) [roster.duplicate]",
+      "hires.csv:5:1: ERROR: employee_id: expected letters, digits, '.', '_' or '-' (it "
+      "names the PDF file), got '../x' [roster.employee_id]"]),
+    ("name,employee_id,audience,start_date,language\nAda,E1,counter,1.3.2026,fr\n",
+     ["hires.csv:2:1: ERROR: language: expected one of en, got 'fr' [roster.language]",
+      "hires.csv:2:1: ERROR: start_date: expected a date as YYYY-MM-DD, got '1.3.2026' "
+      "[roster.date]"]),
+])
+def test_bad_roster_rows_are_located_and_nothing_is_written(
+        roster: str, messages: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(ROOTS / "minimal", tmp_path / "minimal")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hires.csv").write_text(roster, "utf-8")
+    assert main(["pdf", "--data", "minimal", "--roster", "hires.csv", "-q"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[:-1] == messages
+    assert err[-1].endswith("no pack written")
+    assert not (tmp_path / "_build").exists()
+
+
+def test_packs_never_go_into_the_published_site(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "minimal"
+    shutil.copytree(ROOTS / "minimal", data)
+    site = tmp_path / "site"
+    (site / VERSION).mkdir(parents=True)
+    (site / "versions.json").write_text("[]", "utf-8")
+    (tmp_path / "hires.csv").write_text(ROSTER, "utf-8")
+    code = main(["pdf", "--data", str(data), "--roster", str(tmp_path / "hires.csv"),
+                 "--out", str(site / VERSION / "packs"), "-q"])
+    assert code == 2
+    assert "expected a folder outside the published site" in capsys.readouterr().err
+    assert not (site / VERSION / "packs").exists()

@@ -213,7 +213,7 @@ def role_manuals(prepared: Prepared, lang: str, audiences: list[str], options: B
     (a manual's /ID is the hash of its content and page setup)."""
     import dataclasses
 
-    from .pdf import write_pdf
+    from .pdf import Layout
     from .printdoc import build_html, print_projects
 
     version = prepared.handbook.meta.version
@@ -222,19 +222,23 @@ def role_manuals(prepared: Prepared, lang: str, audiences: list[str], options: B
         prepared, lang, dataclasses.replace(options, audiences=audiences), cache)
     folder = cache / "pack-manuals"
     folder.mkdir(parents=True, exist_ok=True)
+    wanted = [doc for doc in docs if doc.name.startswith("onboarding-")]
+    stale = [doc for doc in wanted if not _same_id(folder / f"{doc.name}.pdf", doc.file_id)]
+    if stale:
+        with Layout(html_root, len(stale)) as layout:  # side by side when CPUs are free
+            for doc in stale:
+                problems += build_html(doc, cache, html_root)
+                layout.submit(html_root / doc.name / f"{doc.name}.html",
+                              folder / f"{doc.name}.pdf", doc.file_id)
+        problems += layout.problems
+    css = _font_css(prepared.translated[lang], lang, cache / "pack-fonts")
     manuals = {}
-    for doc in docs:
-        if not doc.name.startswith("onboarding-"):
-            continue
+    for doc in wanted:
         target = folder / f"{doc.name}.pdf"
-        if not _same_id(target, doc.file_id):
-            problems += build_html(doc, cache, html_root)
-            write_pdf(html_root / doc.name / f"{doc.name}.html", target, html_root, doc.file_id)
         width, height, fields = read_fields(target)
         if not fields:
             raise ContentError(f"{target}: the manual has no fields to stamp (hb-cover-*, "
                                "hb-field-* ids): does a theme replace print_acknowledgement?")
-        css = _font_css(prepared.translated[lang], lang, cache / "pack-fonts")
         manuals[(lang, doc.name.removeprefix("onboarding-"))] = Manual(
             target, width, height, fields, css)
     for problem in problems:

@@ -283,7 +283,7 @@ def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: 
     extra: dict[str, Any] = {
         "pdf_id": _PLACEHOLDER, "logo": logo,
         "language_name": rst_escape(LANGUAGE_NAMES.get(lang, lang)),
-        "has_appendix": prepared.changes is not None,
+        "has_appendix": prepared.changes is not None, "answer_keys_in_appendix": True,
     }
     if prepared.changes is not None:  # "Changes in this edition", from the same diff
         changes = prepared.changes

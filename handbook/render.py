@@ -186,7 +186,8 @@ class Renderer:
         if not applies_to(section.audiences, self.audience):
             return out
         for group in section.groups:
-            out += [view(r) for r in group.rules if applies_to(r.audiences, self.audience)]
+            if applies_to(group.audiences, self.audience):
+                out += [view(r) for r in group.rules if applies_to(r.audiences, self.audience)]
         for pgroup in section.phrase_groups:
             out += [view(p) for p in pgroup.phrases if applies_to(p.audiences, self.audience)]
         return out
@@ -248,7 +249,7 @@ class Renderer:
 
             pages[f"onboarding-{aud.id}"] = self.page(
                 "print_onboarding.rst.j2", audience=aud.id, aud=view(aud),
-                chapters=[view(s) for s in sections], refs=refs, **extra)
+                chapters=[view(s) for s in sections], refs=refs, vi_basics=True, **extra)
         return pages
 
 

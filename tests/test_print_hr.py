@@ -263,3 +263,100 @@ def test_packs_never_go_into_the_published_site(tmp_path: Path,
     assert code == 2
     assert "expected a folder outside the published site" in capsys.readouterr().err
     assert not (site / VERSION / "packs").exists()
+
+
+# --- 4 and 5. manuals that fit their reader; the quiz and its answer key -----------------
+
+LEAD_ONLY = """
+  - id: escalation
+    code: ESC
+    title: Escalations for leads
+    audiences: [lead]
+    rules:
+      - id: PHN-ESC-001
+        title: Take over an escalated call
+        text: A lead takes over a call the agent escalates within one minute.
+assessments:
+  - id: phone-quiz
+    title: Phone quiz
+    kind: quiz
+    instructions: Answer yes or no.
+    groups:
+      - id: all
+        title: Questions
+        questions:
+          - id: q01
+            text: Do you pick up by the third ring?
+            answer: "yes"
+          - id: q02
+            text: Do you eat while on a call?
+            answer: "no"
+    scoring:
+      method: deduct
+      base: 10
+      per_wrong: 5
+      explanation: Ten minus five for each wrong answer.
+      bands:
+        - {min: 0, max: 10, label: Done}
+  - id: team-survey
+    title: Team survey for leads
+    kind: rating
+    audiences: [lead]
+    instructions: Rate your team.
+    scale: {min: 1, max: 5, min_label: never, max_label: always}
+    groups:
+      - id: all
+        title: Statements
+        questions:
+          - id: s01
+            text: The team answers every call by the third ring.
+    scoring:
+      method: sum
+      explanation: Add the ratings.
+      bands:
+        - {min: 0, max: 5, label: All}
+"""
+
+
+@pytest.fixture(scope="module")
+def two_roles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal root with a second audience (lead), a lead-only group, a quiz for
+    everyone and a rating survey for leads."""
+    base = tmp_path_factory.mktemp("two-roles")
+    data = base / "minimal"
+    shutil.copytree(ROOTS / "minimal", data)
+    meta = data / "handbook.yaml"
+    meta.write_text(meta.read_text("utf-8").replace(
+        "sections: [basics, phone]\n", "  - id: lead\n    name: Team leads\n"
+        "    description: Whoever leads a shift.\nsections: [basics, phone]\n"), "utf-8")
+    phone = data / "sections" / "phone.yaml"
+    phone.write_text(phone.read_text("utf-8").rstrip("\n") + "\n" + LEAD_ONLY.lstrip("\n"),
+                     "utf-8")
+    assert main(["pdf", "--data", str(data), "--out", str(base / "site"), "-q"]) == 0
+    return base / "site" / VERSION / "en" / "pdf"
+
+
+def test_groups_and_assessments_carry_audiences(two_roles: Path) -> None:
+    counter = "".join(page_texts(two_roles / "onboarding-counter.pdf"))
+    lead = "".join(page_texts(two_roles / "onboarding-lead.pdf"))
+    handbook = "".join(page_texts(two_roles / "handbook.pdf"))
+    for text in ("Escalations for leads", "PHN-ESC-001", "Team survey for leads"):
+        assert text in lead and text in handbook
+        assert text not in counter, text
+    assert "Phone quiz" in counter and "Phone quiz" in lead
+
+
+def test_quiz_questions_are_numbered_and_the_key_is_an_appendix(two_roles: Path) -> None:
+    for name in ("handbook", "onboarding-counter"):
+        texts = page_texts(two_roles / f"{name}.pdf")
+        (quiz,) = [n for n, t in enumerate(texts) if "Do you pick up" in t]
+        assert re.search(r"1\. Do you pick up by the third ring\?", texts[quiz])
+        assert re.search(r"2\. Do you eat while on a call\?", texts[quiz])
+        assert "Answer key" not in texts[quiz]
+        (key,) = [n for n, t in enumerate(texts) if "Answer key 1" in t]
+        assert key > quiz
+        assert "Answer key 1 yes · 2 no" in texts[key]
+        assert "Answer keys" in texts[key]
+        assert f"Phone quiz · questions (page {quiz + 1})" in texts[key]
+    # the acknowledgement page stays last
+    assert "Acknowledgement" in page_texts(two_roles / "onboarding-counter.pdf")[-1]

@@ -42,6 +42,11 @@ def _pdf_options(parser: argparse.ArgumentParser) -> None:
                         help="paper size (default: the VI grid's, else A4)")
     parser.add_argument("--bleed", type=float, default=0.0, metavar="MM",
                         help="bleed in millimetres (default 0)")
+    parser.add_argument("--print", action="store_true", dest="print_shop",
+                        help="print-shop variant: PDF/X-4, colours in CMYK from the VI data, "
+                             "crop marks with --bleed (default: screen, RGB)")
+    parser.add_argument("--duplex", action="store_true",
+                        help="for double-sided printing: chapters open on right-hand pages")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -165,6 +170,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         audiences=getattr(args, "audience", None),
         paper=getattr(args, "paper", None),
         bleed=getattr(args, "bleed", 0.0),
+        duplex=getattr(args, "duplex", False),
+        print_shop=getattr(args, "print_shop", False),
         all_versions=getattr(args, "versions", False),
         tag_pattern=getattr(args, "tag_pattern", "handbook-*"),
         jobs=args.jobs,

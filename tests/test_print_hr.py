@@ -328,7 +328,8 @@ def two_roles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     meta = data / "handbook.yaml"
     meta.write_text(meta.read_text("utf-8").replace(
         "sections: [basics, phone]\n", "  - id: lead\n    name: Team leads\n"
-        "    description: Whoever leads a shift.\nsections: [basics, phone]\n"), "utf-8")
+        "    description: Whoever leads a shift.\nsections: [basics, phone]\n"
+        "classification: Internal use only\n"), "utf-8")
     phone = data / "sections" / "phone.yaml"
     phone.write_text(phone.read_text("utf-8").rstrip("\n") + "\n" + LEAD_ONLY.lstrip("\n"),
                      "utf-8")
@@ -360,3 +361,116 @@ def test_quiz_questions_are_numbered_and_the_key_is_an_appendix(two_roles: Path)
         assert f"Phone quiz · questions (page {quiz + 1})" in texts[key]
     # the acknowledgement page stays last
     assert "Acknowledgement" in page_texts(two_roles / "onboarding-counter.pdf")[-1]
+
+
+# --- 8. less empty paper; footers -----------------------------------------------------------
+
+
+def test_footer_names_classification_edition_and_document_id(two_roles: Path) -> None:
+    for name in ("handbook", "onboarding-counter"):
+        texts = page_texts(two_roles / f"{name}.pdf")
+        footer = re.compile(r"Internal use only · Edition 2026\.1 · Document ID "
+                            r"([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})")
+        ids = {m[1] for text in texts[1:] if (m := footer.search(text))}
+        assert len(ids) == 1, name
+        assert all(footer.search(text) for text in texts[1:] if text.strip()), name
+        assert not footer.search(texts[0])  # not on the cover
+        assert ids.pop() in texts[1]  # the inside cover's document ID
+
+
+def bookmarks(path: Path) -> list[tuple[str, int]]:
+    """(title, 0-based page) of the top-level bookmarks."""
+    with pikepdf.open(path) as pdf:
+        pages = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+        names = pikepdf.NameTree(pdf.Root.Names.Dests)
+        with pdf.open_outline() as outline:
+            found = []
+            for item in outline.root:
+                dest = item.destination
+                if isinstance(dest, (str, pikepdf.String)):
+                    dest = names[str(dest)]
+                found.append((item.title, pages[dest[0].objgen]))
+            return found
+
+
+def test_chapters_open_on_right_hand_pages_only_for_duplex(minimal_pdfs: Path,
+                                                           tmp_path: Path) -> None:
+    plain = minimal_pdfs / "handbook.pdf"
+    assert all(text.strip() for text in page_texts(plain))  # no blank page
+    assert any(page % 2 for _, page in bookmarks(plain))  # some chapter on a left page
+    data = tmp_path / "minimal"
+    shutil.copytree(ROOTS / "minimal", data)
+    assert main(["pdf", "--data", str(data), "--out", str(tmp_path / "site"), "--duplex",
+                 "--audience", "counter", "-q"]) == 0
+    duplex = tmp_path / "site" / VERSION / "en" / "pdf" / "handbook.pdf"
+    assert all(page % 2 == 0 for _, page in bookmarks(duplex))  # page 1, 3, 5 …
+    assert len(page_texts(duplex)) > len(page_texts(plain))
+
+
+# --- 7. the print-shop variant -------------------------------------------------------------
+
+COLORS = """colors:
+  - id: northwind-blue
+    name: Northwind blue
+    role: primary
+    usage: Headings and the cover band.
+    hex: "#1D4F91"
+    rgb: [29, 79, 145]
+    cmyk: [97, 76, 10, 1]
+  - id: ink
+    name: Ink
+    role: text
+    usage: Body text.
+    hex: "#1A1A1A"
+    rgb: [26, 26, 26]
+    cmyk: [0, 0, 0, 90]
+  - id: paper
+    name: Paper
+    role: background
+    usage: Pages.
+    hex: "#FFFFFF"
+    rgb: [255, 255, 255]
+    cmyk: [0, 0, 0, 0]
+"""
+
+
+def page_operators(pdf: pikepdf.Pdf, number: int) -> bytes:
+    contents = pdf.pages[number].obj.Contents
+    streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+    return b"".join(s.read_bytes() for s in streams)
+
+
+def test_print_shop_variant_is_pdf_x4_in_cmyk_with_crop_marks(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "minimal"
+    shutil.copytree(ROOTS / "minimal", data)
+    basics = data / "sections" / "basics.yaml"
+    basics.write_text(basics.read_text("utf-8").replace("groups:\n", COLORS + "groups:\n"),
+                      "utf-8")
+    for variant in ("screen", "print"):
+        extra = ["--print"] if variant == "print" else []
+        assert main(["pdf", "--data", str(data), "--out", str(tmp_path / variant),
+                     "--audience", "counter", "--bleed", "3", "-q", *extra]) == 0
+    err = capsys.readouterr().err
+    assert "assets/print/output-intent.icc: WARNING: expected the print shop's CMYK ICC " \
+        "profile for --print" in err  # said once per language, not per document
+    screen = tmp_path / "screen" / VERSION / "en" / "pdf" / "handbook.pdf"
+    printed = tmp_path / "print" / VERSION / "en" / "pdf" / "handbook.pdf"
+    with pikepdf.open(screen) as pdf:
+        ops = page_operators(pdf, 0)  # the cover's band is the primary colour
+        assert b"0.113725 0.309804 0.568627 rg" in ops and b" k\n" not in ops
+        assert pdf.open_metadata()["pdfaid:part"] == "3"
+    with pikepdf.open(printed) as pdf:
+        meta = pdf.open_metadata()
+        assert meta["pdfxid:GTS_PDFXVersion"] == "PDF/X-4"
+        assert "pdfaid:part" not in meta
+        cover = page_operators(pdf, 0)
+        assert b"/DeviceCMYK cs" in cover and b"0.97 0.76 0.1 0.01 scn" in cover
+        # no RGB colour but the logo's own (an SVG keeps the colours it was drawn in)
+        outside_logo = re.sub(rb"/Figure\n.*?EMC", b"", cover, flags=re.S)
+        assert b" rg\n" not in outside_logo and b" RG\n" not in outside_logo
+        page = pdf.pages[3]
+        assert float(page.trimbox[0]) - float(page.mediabox[0]) == pytest.approx(3 * 72 / 25.4,
+                                                                                abs=0.05)
+        # crop and registration marks: drawn in the bleed, outside the trim box
+        assert b"Artifact" in page_operators(pdf, 3)

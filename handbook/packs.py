@@ -19,7 +19,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import ContentError, UsageError
 from .log import logger, stage
@@ -98,7 +98,7 @@ def overlay_pages(manual: Manual, hire: Hire, position: str) -> list[str]:
     for name, key in {**_COVER, **_FORM}.items():
         spot = manual.fields.get(name)
         if spot is not None and values[key]:
-            pages[spot.page].append(f'<p style="left:{spot.x:.2f}pt;bottom:{spot.y + 2.5:.2f}pt">'
+            pages[spot.page].append(f'<p style="left:{spot.x:.2f}pt;bottom:{spot.y + 4:.2f}pt">'
                                     f"{html.escape(values[key])}</p>")
     return [f'<section>{"".join(items)}</section>' for _, items in sorted(pages.items())]
 
@@ -114,33 +114,93 @@ def overlay_html(manual: Manual, sections: list[str], color: str) -> str:
             f"</style></head><body>{''.join(sections)}</body></html>")
 
 
-def stamp(manual: Manual, overlay: pikepdf.Pdf, first: int, target: Path) -> None:
-    """Copy the manual with overlay pages first, first + 1 … laid over its stamped pages,
-    as artifact content (outside the structure tree, like a page's folio)."""
-    import pikepdf
+class Stamper:
+    """A role manual opened once, written again for each hire with that hire's overlay.
 
-    with pikepdf.open(manual.path) as pdf:
-        for offset, page_number in enumerate(manual.stamped):
-            page = pdf.pages[page_number]
-            form = pdf.copy_foreign(overlay.pages[first + offset].as_form_xobject())
-            name = page.add_resource(form, pikepdf.Name.XObject, prefix="HbPack")
-            page.contents_add(pdf.make_stream(b"q"), prepend=True)
-            page.contents_add(pdf.make_stream(
-                b"Q /Artifact BMC q " + str(name).encode() + b" Do Q EMC"))
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        pdf.save(tmp, deterministic_id=True)
-    tmp.replace(target)
+    Opening and parsing a tagged manual costs about as much as writing it, so the pages
+    are changed, the copy written, and the changes undone for the next hire.
+    """
+
+    def __init__(self, manual: Manual) -> None:
+        import pikepdf
+
+        self.manual = manual
+        self.pdf = pikepdf.open(manual.path)
+
+    def write(self, overlay: pikepdf.Pdf, first: int, target: Path) -> None:
+        """The manual with overlay pages first, first + 1 … laid over its stamped pages, as
+        artifact content (outside the structure tree, like a folio), written to target."""
+        import pikepdf
+
+        pdf = self.pdf
+        undo = []
+        try:
+            for offset, page_number in enumerate(self.manual.stamped):
+                page = pdf.pages[page_number]
+                contents: Any = page.obj.get("/Contents")
+                resources: Any = page.obj.get("/Resources")
+                undo.append((page, contents, resources))
+                form = pdf.copy_foreign(overlay.pages[first + offset].as_form_xobject())
+                own = pikepdf.Dictionary({k: resources[k] for k in resources.keys()}) \
+                    if resources is not None else pikepdf.Dictionary()  # the pages share theirs
+                old: Any = own.get("/XObject")
+                xobjects = pikepdf.Dictionary({k: old[k] for k in old.keys()}) \
+                    if old is not None else pikepdf.Dictionary()
+                xobjects["/HbPack"] = form
+                own["/XObject"] = xobjects
+                page.obj["/Resources"] = own
+                streams: list[Any] = [pdf.make_stream(b"q\n")]
+                streams += list(contents) if isinstance(contents, pikepdf.Array) \
+                    else [contents] if contents is not None else []
+                streams.append(pdf.make_stream(b"\nQ /Artifact BMC q /HbPack Do Q EMC\n"))
+                page.obj["/Contents"] = pikepdf.Array(streams)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            pdf.save(tmp, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+            tmp.replace(target)
+        finally:
+            for page, contents, resources in undo:
+                for key, value in (("/Contents", contents), ("/Resources", resources)):
+                    if value is None:
+                        del page.obj[key]
+                    else:
+                        page.obj[key] = value
+
+    def close(self) -> None:
+        self.pdf.close()
 
 
 def build_packs(prepared: Prepared, hires: list[Hire], manuals: dict[tuple[str, str], Manual],
                 out: Path, color: str) -> list[Path]:
     """Stamp one pack per hire into out; return the files written.
 
-    The overlay text of all hires of one language is laid out as one WeasyPrint document
-    (a document costs about 0.1 s whatever its length, mostly loading fonts), so its font
-    subset covers the characters of that batch's details; each pack copies only its own
-    pages of it.
+    The hires are split between one worker process per CPU (at least 20 hires each); each
+    lays out the overlay text of its hires as one WeasyPrint document per language (a
+    document costs about 0.1 s whatever its length, mostly loading fonts) and writes
+    their packs, each copying only its own pages of the overlay.
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    names = {lang: {a.id: str(a.name) for a in prepared.translated[lang].meta.audiences}
+             for lang in {h.language for h in hires}}
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    workers = max(1, min(cpus, len(hires) // 20))
+    chunks = [hires[i::workers] for i in range(workers)]
+    if workers == 1 or multiprocessing.current_process().daemon:
+        return _stamp_hires(hires, manuals, names, out, color)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        done = list(pool.map(_stamp_hires, chunks, [manuals] * workers, [names] * workers,
+                             [out] * workers, [color] * workers))
+    return [path for paths in done for path in paths]
+
+
+def _stamp_hires(hires: list[Hire], manuals: dict[tuple[str, str], Manual],
+                 names: dict[str, dict[str, str]], out: Path, color: str) -> list[Path]:
+    """Overlay and write the packs of some hires (in a worker, or in this process)."""
     import io
 
     import pikepdf
@@ -150,16 +210,15 @@ def build_packs(prepared: Prepared, hires: list[Hire], manuals: dict[tuple[str, 
     from .pdf import BuildDirFetcher
 
     font_config = FontConfiguration()
-    out.mkdir(parents=True, exist_ok=True)
     written = []
     for lang in sorted({h.language for h in hires}):
         batch = [h for h in hires if h.language == lang]
-        names = {a.id: str(a.name) for a in prepared.translated[lang].meta.audiences}
         sections: list[str] = []
         firsts = []
         for hire in batch:
             firsts.append(len(sections))
-            sections += overlay_pages(manuals[(lang, hire.audience)], hire, names[hire.audience])
+            sections += overlay_pages(manuals[(lang, hire.audience)], hire,
+                                      names[lang][hire.audience])
         manual = manuals[(lang, batch[0].audience)]
         folder = manual.path.parent
         data = weasyprint.HTML(string=overlay_html(manual, sections, color),
@@ -170,10 +229,16 @@ def build_packs(prepared: Prepared, hires: list[Hire], manuals: dict[tuple[str, 
             if len(overlay.pages) != len(sections):
                 raise ContentError(f"overlay of the {lang} packs: expected {len(sections)} "
                                    f"pages, got {len(overlay.pages)}")
-            for hire, first in zip(batch, firsts, strict=True):
-                target = out / hire.file_name
-                stamp(manuals[(lang, hire.audience)], overlay, first, target)
-                written.append(target)
+            stampers = {aud: Stamper(manuals[(lang, aud)])
+                        for aud in dict.fromkeys(h.audience for h in batch)}
+            try:
+                for hire, first in zip(batch, firsts, strict=True):
+                    target = out / hire.file_name
+                    stampers[hire.audience].write(overlay, first, target)
+                    written.append(target)
+            finally:
+                for stamper in stampers.values():
+                    stamper.close()
     return written
 
 

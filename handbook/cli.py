@@ -58,6 +58,11 @@ def _pdf_options(parser: argparse.ArgumentParser) -> None:
                         help="paper size (default: the VI grid's, else A4)")
     parser.add_argument("--bleed", type=_bleed, default=0.0, metavar="MM",
                         help="bleed in millimetres (default 0)")
+    parser.add_argument("--print", action="store_true", dest="print_shop",
+                        help="print-shop variant: PDF/X-4, colours in CMYK from the VI data, "
+                             "crop marks with --bleed (default: screen, RGB)")
+    parser.add_argument("--duplex", action="store_true",
+                        help="for double-sided printing: chapters open on right-hand pages")
 
 
 def _bleed(text: str) -> float:
@@ -101,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     _pdf_options(p)
     _wait_option(p)
+    p.add_argument("--roster", type=Path, default=None, metavar="CSV",
+                   help="one personalised onboarding pack per hire of this UTF-8 CSV "
+                        "(name, employee_id, audience[, department, start_date, supervisor, "
+                        "language]) into --out (default: _build/packs), not the site")
+    p.set_defaults(out=None)
 
     p = sub.add_parser("i18n", help="translation catalogs: extract, update, stats, add, "
                                     "check, terms")
@@ -193,8 +203,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build
     from .project import BuildOptions
 
+    roster = getattr(args, "roster", None)
     options = BuildOptions(
-        paths=Paths(args.data, args.out),
+        paths=Paths(args.data, DEFAULT_OUT if roster or args.out is None else args.out),
         languages=args.languages,
         html=args.command in ("all", "html"),
         pdf=args.command == "pdf" or (args.command == "all" and not args.no_pdf),
@@ -202,11 +213,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
         audiences=getattr(args, "audience", None),
         paper=getattr(args, "paper", None),
         bleed=getattr(args, "bleed", 0.0),
+        duplex=getattr(args, "duplex", False),
+        print_shop=getattr(args, "print_shop", False),
         all_versions=getattr(args, "versions", False),
         tag_pattern=getattr(args, "tag_pattern", "handbook-*"),
         jobs=args.jobs,
         wait=args.wait,
     )
+    if roster is not None:
+        from .packs import DEFAULT_PACKS, run_roster
+
+        return run_roster(options, roster, args.out or DEFAULT_PACKS)
     if args.group and not options.all_versions:
         from .group import build_group, is_group
 

@@ -129,6 +129,7 @@ class Checker:
                         for i, g in enumerate(section.phrase_groups)],
                      "group code", "data.duplicate-id")
         for gi, group in enumerate(section.groups):
+            self._audiences(doc, ("groups", gi, "audiences"), group.audiences)
             for ri, rule in enumerate(group.rules):
                 path = ("groups", gi, "rules", ri)
                 claim((*path, "id"), rule.id, f"{section.code}-{group.code}-")
@@ -146,6 +147,7 @@ class Checker:
             self._audiences(doc, ("cases", ci, "audiences"), case.audiences)
         self._check_vi(section, doc)
         for ai, assessment in enumerate(section.assessments):
+            self._audiences(doc, ("assessments", ai, "audiences"), assessment.audiences)
             self._check_assessment(doc, ("assessments", ai), assessment)
 
     def _check_see_also(self, ids: dict[str, Location]) -> None:

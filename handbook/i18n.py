@@ -243,16 +243,21 @@ def _read_po_cached(path: Path, display: str, report: Report, cache: Path,
     return out
 
 
-def read_po(path: Path, display: str, report: Report, root: Path | None = None
-            ) -> dict[str, Entry]:
+def read_po(path: Path, display: str, report: Report, root: Path | None = None,
+            labels: bool = False) -> dict[str, Entry]:
     """Parse one .po strictly: a regular file below root (default: its folder) of bounded
-    size, syntax, UTF-8, duplicates, placeholders, markup."""
+    size, syntax, UTF-8, duplicates, placeholders, markup; labels: see parse_po."""
     data = pocheck.read_catalog(path.parent if root is None else root, path, display, report)
-    return {} if data is None else parse_po(data, display, report)
+    return {} if data is None else parse_po(data, display, report, labels)
 
 
-def parse_po(data: bytes, display: str, report: Report) -> dict[str, Entry]:
-    """The entries of a .po file's bytes, by msgctxt (or msgid); problems go to report."""
+def parse_po(data: bytes, display: str, report: Report, labels: bool = False
+             ) -> dict[str, Entry]:
+    """The entries of a .po file's bytes, by msgctxt (or msgid); problems go to report.
+
+    labels: a theme's catalog, where a msgctxt only tells apart labels with the same msgid:
+    entries are keyed ``msgctxt + "\\x04" + msgid`` (gettext's pgettext key), or msgid.
+    """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -281,6 +286,8 @@ def parse_po(data: bytes, display: str, report: Report) -> dict[str, Entry]:
         line = entry.linenum or 1
         where = Location(display, line, 1, entry.msgctxt or "")
         key = entry.msgctxt or entry.msgid
+        if labels and entry.msgctxt:
+            key = f"{entry.msgctxt}\x04{entry.msgid}"
         if key in out:
             report.error(where, f"duplicate entry {key!r}: expected each msgctxt/msgid once, got "
                          f"it again (first at line {out[key].line})", "i18n.duplicate")
@@ -344,12 +351,14 @@ def _closed(quoted: str) -> bool:
 
 
 def theme_labels(theme_dirs: list[Path], lang: str, report: Report) -> dict[str, str]:
-    """msgid -> msgstr of the theme's own labels (search, next, owner …) for lang."""
+    """msgid -> msgstr of the theme's own labels (search, next, owner …) for lang; a label
+    with a msgctxt is keyed ``msgctxt + "\\x04" + msgid``, as gettext's pgettext does."""
     labels: dict[str, str] = {}
     for folder in reversed(theme_dirs):
         path = folder / "locales" / lang / "LC_MESSAGES" / "theme.po"
         if os.path.lexists(path):
-            for key, entry in read_po(path, display_path(path, folder), report, folder).items():
+            for key, entry in read_po(path, display_path(path, folder), report, folder,
+                                      labels=True).items():
                 if entry.msgstr and not entry.fuzzy:
                     labels[key] = entry.msgstr
     return labels

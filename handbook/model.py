@@ -210,6 +210,8 @@ class HandbookMeta(Model):
     """Handbook title on the home page and PDF cover."""
     subtitle: Text | None = None
     """Optional line under the title."""
+    classification: Text | None = None
+    """Handling line printed in every PDF's footer, e.g. 内部资料 (internal)."""
     version: Version
     """Edition, like 2026.1; published as <out>/<version>/."""
     effective: Date

@@ -16,7 +16,9 @@ from __future__ import annotations
 import logging
 import mimetypes
 import os
+import re
 import time
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -32,6 +34,42 @@ if TYPE_CHECKING:
     from .project import BuildOptions, Prepared
 
 # --- WeasyPrint ----------------------------------------------------------------------------
+
+ARCHIVAL = "pdf/a-3a"
+"""Every PDF is PDF/A-3a: archival (fonts embedded, colours defined by an output intent,
+XMP metadata) at level A, which WeasyPrint writes tagged (structure tree, reading order,
+alt text, document language, display title). WeasyPrint 70 writes one variant per file
+(pdf/a-1b…4f, pdf/ua-1/2, pdf/x-1a…5g); PDF/UA-1 asks for what level A already makes, so
+its identification (pdfuaid:part 1) is added to the same XMP packet. PDF/A-3 rather than
+2: both fit (no attachments); 3 keeps attaching source files possible."""
+
+PRINT_SHOP = "pdf/x-4"
+"""The print-shop variant (--print): PDF/X-4, CMYK colours (see printcss.cmyk_css)."""
+
+
+def _finish_print(file_id: bytes) -> Any:
+    """WeasyPrint finisher for PDF/X-4: its XMP DocumentID is random (uuid4); name the
+    content instead, so the same input still gives the same bytes."""
+
+    def finish(document: Any, pdf: Any) -> None:
+        reference = pdf.catalog["Metadata"]
+        stream = pdf.objects[int(bytes(reference).split()[0])]
+        packet = b"".join(stream.stream)
+        stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + file_id, packet)]
+
+    return finish
+
+
+_UA_XMP = (b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" '
+           b'pdfuaid:part="1" /></rdf:RDF>')
+
+
+def declare_ua(document: Any, pdf: Any) -> None:
+    """WeasyPrint finisher: add the PDF/UA-1 identification to the PDF/A XMP packet."""
+    reference = pdf.catalog["Metadata"]  # b"12 0 R"
+    stream = pdf.objects[int(bytes(reference).split()[0])]
+    packet = b"".join(stream.stream)
+    stream.stream = [packet.replace(b"</rdf:RDF>", _UA_XMP, 1)]
 
 
 class FetchRefused(FatalURLFetchingError):  # type: ignore[misc]  # weasyprint is untyped
@@ -78,7 +116,7 @@ class _Collect(logging.Handler):
 
 
 def write_pdf(html: Path, target: Path, root: Path, file_id: bytes,
-              font_config: Any = None) -> tuple[int, list[Problem]]:
+              font_config: Any = None, variant: str = "") -> tuple[int, list[Problem]]:
     """Lay out one print HTML file into target; return its page count and the warnings.
 
     Raises ContentError when WeasyPrint asks for anything outside root.
@@ -94,8 +132,13 @@ def write_pdf(html: Path, target: Path, root: Path, file_id: bytes,
     try:
         document = weasyprint.HTML(filename=html, base_url=html.resolve().parent.as_uri() + "/",
                                    url_fetcher=BuildDirFetcher(root)).render(
-            font_config=font_config)
-        document.write_pdf(tmp, pdf_identifier=file_id)
+            font_config=font_config, pdf_variant=variant or ARCHIVAL, pdf_tags=True)
+        with warnings.catch_warnings():
+            # WeasyPrint 70 leaves its sRGB profile file for the garbage collector
+            warnings.simplefilter("ignore", ResourceWarning)
+            document.write_pdf(tmp, pdf_identifier=file_id, pdf_variant=variant or ARCHIVAL,
+                               pdf_tags=True, finisher=declare_ua if not variant
+                               else _finish_print(file_id))
         pages = len(document.pages)
     except FetchRefused as exc:
         tmp.unlink(missing_ok=True)
@@ -112,12 +155,13 @@ def write_pdf(html: Path, target: Path, root: Path, file_id: bytes,
     return pages, problems
 
 
-def _layout_job(html: str, target: str, root: str, file_id: bytes
+def _layout_job(html: str, target: str, root: str, file_id: bytes, variant: str = ""
                 ) -> tuple[int, list[Problem], float, str | None]:
     """Worker process: write_pdf with plain arguments; errors come back as text."""
     start = time.perf_counter()
     try:
-        pages, problems = write_pdf(Path(html), Path(target), Path(root), file_id)
+        pages, problems = write_pdf(Path(html), Path(target), Path(root), file_id,
+                                    variant=variant)
     except ContentError as exc:
         return 0, [], 0.0, str(exc)
     return pages, problems, time.perf_counter() - start, None
@@ -147,9 +191,10 @@ class Layout:
     language worker of the pipeline, they are laid out here, one after the other.
     """
 
-    def __init__(self, root: Path, count: int) -> None:
+    def __init__(self, root: Path, count: int, variant: str = "") -> None:
         self.root = root
         self.count = count
+        self.variant = variant
         self.pages = 0
         self.problems: list[Problem] = []
         self._done = 0
@@ -170,7 +215,7 @@ class Layout:
     def submit(self, html: Path, target: Path, file_id: bytes) -> None:
         if self._pool is not None:
             future = self._pool.submit(_layout_job, str(html), str(target), str(self.root),
-                                       file_id)
+                                       file_id, self.variant)
             self._futures.append((future, target))
             return
         from weasyprint.text.fonts import FontConfiguration
@@ -178,7 +223,8 @@ class Layout:
         if self._font_config is None:
             self._font_config = FontConfiguration()  # shared: each font file is read once
         start = time.perf_counter()
-        pages, found = write_pdf(html, target, self.root, file_id, self._font_config)
+        pages, found = write_pdf(html, target, self.root, file_id, self._font_config,
+                                 self.variant)
         self._record(target, pages, found, time.perf_counter() - start)
 
     def __exit__(self, kind: type[BaseException] | None, *rest: Any) -> None:
@@ -226,7 +272,7 @@ def build_pdfs(prepared: Prepared, lang: str, options: BuildOptions, cache: Path
         if stale.name not in wanted:
             stale.unlink()
     start = time.perf_counter()
-    with Layout(html_root, len(docs)) as layout:
+    with Layout(html_root, len(docs), PRINT_SHOP if options.print_shop else "") as layout:
         for doc in docs:  # the handbook first: it is the longest
             problems += build_html(doc, cache, html_root)
             layout.submit(html_root / doc.name / f"{doc.name}.html", out / f"{doc.name}.pdf",

@@ -43,6 +43,14 @@ from .html import (
 )
 from .i18n import theme_labels
 from .paths import THEMES
+from .printcss import (
+    INTENT_CSS,
+    chapter_css,
+    cmyk_css,
+    footer_css,
+    output_intent,
+    reference_css,
+)
 from .render import Renderer, rst_escape, sync_tree
 from .safefs import read_asset
 
@@ -54,7 +62,7 @@ PAPER_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "Letter": (215.9, 279.4)
 _DEFAULT_MARGINS = (20.0, 22.0, 22.0, 18.0)  # top, bottom, inner, outer (mm) without a VI grid
 _PLACEHOLDER = "HBPDFIDENTIFIER"
 _SCRIPT = {"zh_CN": "hans", "zh_TW": "hant", "zh_HK": "hant"}
-_STYLESHEETS = ["brand.css", "print.css", "print-page.css"]
+_STYLESHEETS = ["brand.css", "print.css", "print-page.css", "print-doc.css"]
 _BAND_MM = 18.0  # height of the colour band at the foot of the cover
 
 # --- page setup ----------------------------------------------------------------------------
@@ -179,7 +187,7 @@ def page_css(handbook: Handbook, lang: str, labels: dict[str, str], setup: PageS
     lines.append(f'.hb-cover::after {{ content: ""; display: block; position: absolute; '
                  f"left: -{inner + setup.bleed:g}mm; width: {width:g}mm; "
                  f"bottom: -{bottom + setup.bleed:g}mm; height: {_BAND_MM + setup.bleed:g}mm; "
-                 f"background: {_role_color(handbook, 'primary')}; }}")
+                 "background: var(--hb-primary); }")
     return "\n".join(lines) + "\n"
 
 
@@ -272,7 +280,7 @@ def _metadata(handbook: Handbook, lang: str, labels: dict[str, str], name: str) 
 
 def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: Prepared,
                audiences: list[str], setup: PageSetup,
-               static: dict[str, str]) -> list[PrintDoc]:
+               static: dict[str, str | bytes]) -> list[PrintDoc]:
     """The Sphinx project of every print document of one language."""
     meta = handbook.meta
     renderer = Renderer(handbook, lang, labels, prepared.template_dirs)
@@ -283,7 +291,7 @@ def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: 
     extra: dict[str, Any] = {
         "pdf_id": _PLACEHOLDER, "logo": logo,
         "language_name": rst_escape(LANGUAGE_NAMES.get(lang, lang)),
-        "has_appendix": prepared.changes is not None,
+        "has_appendix": prepared.changes is not None, "answer_keys_in_appendix": True,
     }
     if prepared.changes is not None:  # "Changes in this edition", from the same diff
         changes = prepared.changes
@@ -314,6 +322,8 @@ def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: 
         })
         files: dict[str, str | bytes] = {**assets, **theme_static, **static}
         files[f"{name}.rst"] = rst.replace(_PLACEHOLDER, identifier)
+        files["_static/print-doc.css"] = footer_css(labels, meta.classification,
+                                                    meta.version, identifier)
         files["handbook-conf.json"] = json.dumps(conf, ensure_ascii=False, indent=1,
                                                  sort_keys=True)
         files["conf.py"] = CONF_PY
@@ -358,11 +368,17 @@ def print_projects(prepared: Prepared, lang: str, options: BuildOptions, cache: 
     fonts = _font_files(face_map, scripts)
     html_root = cache / "print-html"
     _install_fonts(html_root / "fonts", fonts)
-    static = {
+    static: dict[str, str | bytes] = {
         "_static/brand.css": _brand_colors(handbook, face_map, lang) + _cmyk_css(handbook),
         "_static/print-page.css": page_css(handbook, lang, labels, setup, face_map, fonts,
-                                           scripts),
+                                           scripts)
+        + reference_css(labels) + chapter_css(options.duplex)
+        + (cmyk_css([(c.role, c.id, tuple(c.cmyk)) for s in handbook.sections
+                     for c in s.colors], setup.bleed) if options.print_shop else ""),
     }
+    if options.print_shop and (intent := output_intent(handbook, problems)):
+        static.update(intent)
+        static["_static/print-page.css"] = str(static["_static/print-page.css"]) + INTENT_CSS
     docs = print_docs(handbook, lang, labels, prepared, audiences, setup, static)
     return docs, html_root, problems
 

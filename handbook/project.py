@@ -30,6 +30,10 @@ class BuildOptions:
     audiences: list[str] | None = None
     paper: str | None = None
     bleed: float = 0.0
+    duplex: bool = False
+    """Print: chapters open on right-hand pages (blank versos where needed)."""
+    print_shop: bool = False
+    """Print: the print-shop variant (PDF/X-4, CMYK colours, crop marks with a bleed)."""
     all_versions: bool = False
     tag_pattern: str = "handbook-*"
     jobs: int = 0

@@ -73,6 +73,27 @@ def anchor(item_id: str) -> Rst:
     return Rst(item_id.lower())
 
 
+def bare_id(item_id: str) -> str:
+    """A rule ID as written in YAML, whether given plain or already reST-escaped.
+
+    Rule IDs hold only letters, digits and hyphens, so dropping backslashes undoes the
+    escaping templates see (``BI\\-COM\\-003``) and never changes a plain ID.
+    """
+    return str(item_id).replace("\\", "")
+
+
+def ref_link(item_id: str) -> Rst:
+    """A cross-reference to a rule, phrase or case in the same document: a link (in print
+    the theme adds the target's page after it)."""
+    plain = bare_id(item_id)
+    return Rst(f":ref:`{rst_escape(plain)} <{anchor(plain)}>`")
+
+
+def ref_elsewhere(item_id: str) -> Rst:
+    """A reference to an item this document leaves out: its ID, marked as in the handbook."""
+    return Rst(f":hb-xref-elsewhere:`{rst_escape(bare_id(item_id))}`")
+
+
 class View:
     """Read-only, escaped view of a model object for templates."""
 
@@ -131,6 +152,7 @@ class Renderer:
         self.audience_names = {a.id: view(a.name) for a in meta.audiences}
         self.globals: dict[str, Any] = {
             "_": self.gettext,
+            "_p": self.pgettext,
             "fmt": self.format_label,
             "hb": view(meta),
             "sections": [view(s) for s in handbook.sections],
@@ -138,7 +160,8 @@ class Renderer:
             "lang": lang,
             "owner_name": lambda oid: self.owner_names.get(oid, rst_escape(oid)),
             "audience_names": self.audience_list,
-            "refs": lambda ids: Rst(", ".join(f":ref:`{i} <{i.lower()}>`" for i in ids)),
+            "refs": lambda ids: Rst(", ".join(ref_link(i) for i in ids)),
+            "ref_link": ref_link,
             "contrast": _contrast,
             "asset": lambda rel: Rst("/_assets/" + rel.removeprefix("assets/")),
             "alt": lambda text: Rst(" ".join(str(text).split())),
@@ -158,6 +181,10 @@ class Renderer:
         """A theme label in this language, escaped like any other text."""
         return rst_escape(self.labels.get(msgid, msgid))
 
+    def pgettext(self, context: str, msgid: str) -> Rst:
+        """A theme label that has a msgctxt (one English word, several meanings)."""
+        return rst_escape(self.labels.get(f"{context}\x04{msgid}", msgid))
+
     def format_label(self, msgid: str, **values: str) -> Rst:
         """A label with {placeholders} filled by already-escaped values."""
         out = str(self.gettext(msgid))
@@ -174,10 +201,19 @@ class Renderer:
         if not applies_to(section.audiences, self.audience):
             return out
         for group in section.groups:
-            out += [view(r) for r in group.rules if applies_to(r.audiences, self.audience)]
+            if applies_to(group.audiences, self.audience):
+                out += [view(r) for r in group.rules if applies_to(r.audiences, self.audience)]
         for pgroup in section.phrase_groups:
             out += [view(p) for p in pgroup.phrases if applies_to(p.audiences, self.audience)]
         return out
+
+    def item_ids(self) -> list[str]:
+        """Every rule, phrase and case ID of the handbook, sorted: the rule-ID index."""
+        ids = [r.id for s in self.handbook.sections for g in s.groups for r in g.rules]
+        ids += [p.id for s in self.handbook.sections for g in s.phrase_groups
+                for p in g.phrases]
+        ids += [c.id for s in self.handbook.sections for c in s.cases]
+        return sorted(ids)
 
     def page(self, template: str, audience: str | None = None, **context: Any) -> str:
         self.audience = audience
@@ -217,7 +253,7 @@ class Renderer:
         extra = extra or {}
         pages = {"handbook": self.page("print_handbook.rst.j2", aud=None,
                                        chapters=[view(s) for s in self.handbook.sections],
-                                       **extra)}
+                                       index_ids=self.item_ids(), **extra)}
         for aud in self.handbook.meta.audiences:
             if aud.id not in audiences:
                 continue
@@ -228,12 +264,12 @@ class Renderer:
                         if applies_to(c.audiences, aud.id)}
 
             def refs(ids: list[str], present: set[str] = present) -> Rst:
-                return Rst(", ".join(f":ref:`{i} <{anchor(i)}>`" if anchor(i) in present
-                                     else rst_escape(i) for i in ids))
+                return Rst(", ".join(ref_link(i) if anchor(bare_id(i)) in present
+                                     else ref_elsewhere(i) for i in ids))
 
             pages[f"onboarding-{aud.id}"] = self.page(
                 "print_onboarding.rst.j2", audience=aud.id, aud=view(aud),
-                chapters=[view(s) for s in sections], refs=refs, **extra)
+                chapters=[view(s) for s in sections], refs=refs, vi_basics=True, **extra)
         return pages
 
 

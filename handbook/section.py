@@ -74,6 +74,8 @@ class Group(Model):
     """Group heading."""
     intro: Text | None = None
     """Optional text under the heading."""
+    audiences: list[Slug] = Field(default_factory=list)
+    """Audience ids the whole group is for; empty means everyone."""
     rules: list[Rule] = Field(default_factory=list)
     """The rules of this group, in reading order."""
     locked: Flag = False
@@ -279,6 +281,8 @@ class Assessment(Model):
     """Title."""
     kind: Literal["quiz", "rating"]
     """quiz: yes/no questions with an answer key; rating: statements rated on a scale."""
+    audiences: list[Slug] = Field(default_factory=list)
+    """Audience ids the assessment is for; empty means everyone."""
     instructions: Text
     """How to take it."""
     scale: Scale | None = None

@@ -43,6 +43,7 @@ def test_bench_prints_every_figure(root, tmp_path: Path) -> None:  # type: ignor
         "HTML one-rule rebuild in serve, en only",
         f"HTML all 1 languages, parallel ({os.cpu_count()} cores)",
         next(k for k in measures if k.startswith("PDF en: ")),
+        "Onboarding packs en: 200 more hires",
     ]
     for measure in measures.values():
         assert re.search(r"\d+\.\d\d× \(target ≤ [\d.]+\)|pages/s|MiB/page", measure["ratio"] +

@@ -55,14 +55,19 @@ class QuestionDirective(Directive):
     required_arguments = 1
     optional_arguments = 1
     has_content = True
+    option_spec = {"number": directives.positive_int}
 
     def run(self) -> list[nodes.Node]:
         node = hb_question(classes=["hb-question"])
         node["qid"] = directives.class_option(self.arguments[0])[0]
+        node["number"] = self.options.get("number", 0)
         node["answer"] = self.arguments[1] if len(self.arguments) > 1 else ""
         if node["answer"] not in ("", "yes", "no"):
             raise self.error(f"hb-question: expected yes or no, got {node['answer']!r}")
         self.state.nested_parse(self.content, self.content_offset, node)
+        first = next(iter(node.findall(nodes.paragraph)), None)
+        if node["number"] and first is not None:  # the number the answer key uses
+            first.insert(0, nodes.inline("", f"{node['number']}. ", classes=["hb-qnum"]))
         return [node]
 
 

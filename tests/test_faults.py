@@ -80,10 +80,10 @@ elif point == "first-page":      # while the first page is written
     at_call(shtml.StandaloneHTMLBuilder, "write_doc", 1)
 elif point == "search":          # every page written, the search index not
     shtml.StandaloneHTMLBuilder.dump_search_index = die
-elif point == "after-sphinx":    # Sphinx finished, the search index not pruned yet
-    html.prune_search_index = die
-elif point == "fonts":           # the fonts not subset yet
-    html.subset_woff = die
+elif point == "after-sphinx":    # Sphinx finished, the site's search index not built yet
+    html.build_search_index = die
+elif point == "fonts":           # the web fonts not subset yet
+    html.install_web_fonts = die
 elif point == "staging":         # the new release filled, not named yet
     publish._release_name = die
 elif point == "switch":          # the new release named, <out> not switched to it

@@ -21,7 +21,8 @@ from .errors import Location, Problem
 from .fonts import Face, faces
 from .log import logger
 from .paths import THEMES
-from .render import Renderer, sync_tree
+from .render import Renderer
+from .rst import sync_tree
 from .safefs import read_asset
 from .search import build_index as build_search_index
 from .search import source_texts

@@ -62,7 +62,8 @@ def template_globals(handbook: Handbook) -> dict[str, Any]:
 
 def local_context(handbook: Handbook, gettext: Callable[[str], Any]) -> dict[str, Any]:
     """Template values of the local-rules page: the top layer's changes, reasons, unit."""
-    from .render import _FIELD_LABELS, anchor, rst_escape, view
+    from .render import _FIELD_LABELS, view
+    from .rst import anchor, rst_escape
 
     provenance = handbook.provenance
     assert provenance is not None

@@ -328,10 +328,10 @@ def _font_css(handbook: Handbook, lang: str, folder: Path) -> str:
     (a name may be written in any), the language's own first; the files are copied into
     folder, the only place the overlay may read besides the manual."""
     from .fonts import faces
-    from .printdoc import _SCRIPT
+    from .printcss import SCRIPT
 
     face_map = faces(handbook.sections, handbook.data_dir)
-    first = _SCRIPT.get(lang, "latin")
+    first = SCRIPT.get(lang, "latin")
     order = [first, *(s for s in ("latin", "hans", "hant") if s != first)]
     rules, families = [], []
     folder.mkdir(parents=True, exist_ok=True)

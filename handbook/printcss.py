@@ -1,5 +1,6 @@
-"""Theme labels and VI data -> the print stylesheet rules that carry translated text:
-page references after cross-references, the rule-ID index, running footers.
+"""Theme labels and VI data -> the print stylesheets: paper and margins (PageSetup), the @page
+rules with running heads and folios, brand colours for screen and press, page references
+after cross-references, the rule-ID index, running footers.
 
 :mod:`handbook.printdoc` appends what this module writes to the per-build stylesheet.
 """
@@ -7,9 +8,13 @@ page references after cross-references, the rule-ID index, running footers.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import Location, Problem
+from .errors import ContentError, Location, Problem, UsageError
+from .fonts import Face
+from .html import brand_css
 
 if TYPE_CHECKING:
     from .validate import Handbook
@@ -126,3 +131,160 @@ def output_intent(handbook: Handbook, problems: list[Problem]) -> dict[str, str 
 
 INTENT_CSS = '@color-profile device-cmyk { src: url("output-intent.icc"); }\n'
 """Declares the output intent's profile (print-page.css sits beside it in _static)."""
+
+
+# --- page geometry and the page CSS of a print document ----------------------------------
+
+
+PAPER_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "Letter": (215.9, 279.4)}
+_DEFAULT_MARGINS = (20.0, 22.0, 22.0, 18.0)  # top, bottom, inner, outer (mm) without a VI grid
+SCRIPT = {"zh_CN": "hans", "zh_TW": "hant", "zh_HK": "hant"}
+"""The writing system of a Chinese language (latin for every other)."""
+_BAND_MM = 18.0  # height of the colour band at the foot of the cover
+
+# --- page setup ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """Paper, margins (mm; inner is the binding side) and bleed of the printed page."""
+
+    paper: str
+    top: float
+    bottom: float
+    inner: float
+    outer: float
+    bleed: float
+
+    @classmethod
+    def for_handbook(cls, handbook: Handbook, paper: str | None, bleed: float) -> PageSetup:
+        """The VI grid's paper and margins, or A4; margins scale to another paper's width."""
+        if not 0 <= bleed <= 20:  # also refuses nan
+            raise UsageError(f"--bleed: expected 0 to 20 mm, got {bleed:g}")
+        grid = next((s.grid for s in handbook.sections if s.grid), None)
+        base_paper = grid.paper if grid else "A4"
+        chosen = paper or base_paper
+        if chosen not in PAPER_MM:
+            raise UsageError(f"--paper: expected one of {', '.join(PAPER_MM)}, got {chosen}")
+        margins = ((grid.margin_top_mm, grid.margin_bottom_mm, grid.margin_inner_mm,
+                    grid.margin_outer_mm) if grid else _DEFAULT_MARGINS)
+        scale = min(1.0, PAPER_MM[chosen][0] / PAPER_MM[base_paper][0])
+        top, bottom, inner, outer = (round(m * scale, 1) for m in margins)
+        return cls(chosen, top, bottom, inner, outer, bleed)
+
+
+def counter_content(label: str) -> str:
+    """'Page {page} of {pages}' -> a CSS content value with the page counters in place."""
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", label):
+        if piece == "{page}":
+            parts.append("counter(page)")
+        elif piece == "{pages}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(css_string(piece))
+    return " ".join(parts)
+
+
+def font_files(face_map: dict[str, Face], scripts: list[str]) -> dict[str, Path]:
+    """Target name -> source file of every font the documents declare."""
+    files: dict[str, Path] = {}
+    for script in scripts:
+        face = face_map[script]
+        for weight, path in (("400", face.regular), ("700", face.bold)):
+            if path is None:
+                continue
+            if not path.is_file():
+                raise ContentError(f"font file {path} for {face.family!r} not found: install "
+                                   "weblate-fonts or fix typography.files in the VI section")
+            files[f"{face.slug}-{weight}{path.suffix.lower()}"] = path
+    return files
+
+
+def scripts_of(handbook: Handbook, lang: str) -> list[str]:
+    """Scripts whose fonts a document needs: its own, the source language's, and Latin."""
+    wanted = [SCRIPT.get(lang, "latin"), SCRIPT.get(handbook.meta.source_language, "latin"),
+              "latin"]
+    return [s for i, s in enumerate(wanted) if s not in wanted[:i]]
+
+
+def page_css(handbook: Handbook, lang: str, labels: dict[str, str], setup: PageSetup,
+             face_map: dict[str, Face], fonts: dict[str, Path], scripts: list[str]) -> str:
+    """The per-build stylesheet: @page geometry, @font-face, font stacks, type scale, folios."""
+    lines = [f"/* Written by the handbook tool for {lang}: paper {setup.paper}, "
+             f"bleed {setup.bleed:g} mm. */"]
+    for name in fonts:
+        script = next(s for s in scripts if name.startswith(face_map[s].slug + "-"))
+        weight = name.rsplit("-", 1)[1].split(".")[0]
+        lines.append(f'@font-face {{ font-family: "{face_map[script].family}"; '
+                     f'font-weight: {weight}; src: url("../../fonts/{name}"); }}')
+    declared = tuple(face_map[s].family for s in scripts)
+
+    def stack(script: str) -> str:
+        face = face_map[script if script in scripts else scripts[0]]
+        return face.stack(tuple(f for f in declared if f != face.family))
+
+    page_script = SCRIPT.get(lang, "latin")
+    lines.append(f":root {{ --hb-font-latin: {stack('latin')}; --hb-font-hans: {stack('hans')}; "
+                 f"--hb-font-hant: {stack('hant')}; }}")
+    lines.append(f"html {{ font-family: {stack(page_script)}; }}")
+    lines.append(f":lang(zh-CN), :lang(zh-Hans) {{ font-family: {stack('hans')}; }}")
+    lines.append(f":lang(zh-TW), :lang(zh-HK), :lang(zh-Hant) {{ font-family: {stack('hant')}; }}")
+    lines.append(f":lang(en) {{ font-family: {stack('latin')}; }}")
+    lines.append(f"code, kbd, pre, .pre {{ font-family: {stack('latin')}; }}")
+    sizes = {t.role: t for s in handbook.sections for t in s.type_scale}
+    for role, selector in (("body", "html"), ("h1", "h1"), ("h2", "h2"), ("h3", "h3"),
+                           ("small", ".hb-governance, .hb-applies, .hb-see-also"),
+                           ("caption", ".hb-values, .hb-imprint-note")):
+        if role in sizes:
+            lines.append(f"{selector} {{ font-size: {sizes[role].size_pt:g}pt; "
+                         f"line-height: {sizes[role].leading:g}; }}")
+    if "body" not in sizes:
+        lines.append("html { font-size: 10.5pt; line-height: 1.6; }")
+    folio = counter_content(labels.get("Page {page} of {pages}", "Page {page} of {pages}"))
+    page = [f"size: {setup.paper}", f"margin: {setup.top:g}mm {setup.outer:g}mm "
+            f"{setup.bottom:g}mm {setup.inner:g}mm"]
+    if setup.bleed:
+        page.append(f"bleed: {setup.bleed:g}mm")
+    lines.append(f"@page {{ {'; '.join(page)}; }}")
+    lines.append(f"@page :left {{ margin-left: {setup.outer:g}mm; margin-right: {setup.inner:g}mm;"
+                 f" @bottom-left {{ content: {folio}; }} }}")
+    lines.append(f"@page :right {{ margin-left: {setup.inner:g}mm; margin-right: "
+                 f"{setup.outer:g}mm; @bottom-right {{ content: {folio}; }} }}")
+    # The cover is page 1, a right-hand page; its colour band runs off three edges into
+    # the bleed (WeasyPrint positions it from the page area, inside the margins).
+    top, outer, bottom, inner = setup.top + 12, setup.outer + 4, setup.bottom + 30, \
+        setup.inner + 4
+    lines.append(f"@page hb-cover {{ margin: {top:g}mm {outer:g}mm {bottom:g}mm {inner:g}mm; }}")
+    width = PAPER_MM[setup.paper][0] + 2 * setup.bleed
+    lines.append(f'.hb-cover::after {{ content: ""; display: block; position: absolute; '
+                 f"left: -{inner + setup.bleed:g}mm; width: {width:g}mm; "
+                 f"bottom: -{bottom + setup.bleed:g}mm; height: {_BAND_MM + setup.bleed:g}mm; "
+                 "background: var(--hb-primary); }")
+    return "\n".join(lines) + "\n"
+
+
+def role_color(handbook: Handbook, role: str) -> str:
+    for section in handbook.sections:
+        for color in section.colors:
+            if color.role == role:
+                return color.hex
+    return "#0B4F8A"
+
+
+def brand_cmyk_css(handbook: Handbook) -> str:
+    """Swatch chips in the print values (device-cmyk), after the screen ones in brand.css."""
+    rules = []
+    for section in handbook.sections:
+        for color in section.colors:
+            c, m, y, k = (v / 100 for v in color.cmyk)
+            rules.append(f".swatch-{color.id} .hb-chip {{ background: "
+                         f"device-cmyk({c:g} {m:g} {y:g} {k:g}); }}")
+    return "\n".join(rules) + ("\n" if rules else "")
+
+
+def brand_colors(handbook: Handbook, face_map: dict[str, Face], lang: str) -> str:
+    """brand.css without its web fonts: the print documents declare their own."""
+    css = brand_css(handbook, face_map, lang)
+    return "".join(line for line in css.splitlines(keepends=True)
+                   if not line.startswith("@font-face"))

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,13 +29,12 @@ from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
 from . import __version__
-from .errors import ContentError, Problem, Report, UsageError
-from .fonts import Face, faces
+from .errors import Problem, Report, UsageError
+from .fonts import faces
 from .html import (
     CONF_PY,
     DOCUTILS_CONF,
     LANGUAGE_NAMES,
-    brand_css,
     run_sphinx,
     sphinx_conf,
     theme_settings,
@@ -45,169 +43,28 @@ from .i18n import theme_labels
 from .paths import THEMES
 from .printcss import (
     INTENT_CSS,
+    PageSetup,
+    brand_cmyk_css,
+    brand_colors,
     chapter_css,
     cmyk_css,
+    font_files,
     footer_css,
     output_intent,
+    page_css,
     reference_css,
+    scripts_of,
 )
-from .render import Renderer, rst_escape, sync_tree
+from .render import Renderer
+from .rst import rst_escape, sync_tree
 from .safefs import read_asset
 
 if TYPE_CHECKING:
     from .project import BuildOptions, Prepared
     from .validate import Handbook
 
-PAPER_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "Letter": (215.9, 279.4)}
-_DEFAULT_MARGINS = (20.0, 22.0, 22.0, 18.0)  # top, bottom, inner, outer (mm) without a VI grid
 _PLACEHOLDER = "HBPDFIDENTIFIER"
-_SCRIPT = {"zh_CN": "hans", "zh_TW": "hant", "zh_HK": "hant"}
 _STYLESHEETS = ["brand.css", "print.css", "print-page.css", "print-doc.css"]
-_BAND_MM = 18.0  # height of the colour band at the foot of the cover
-
-# --- page setup ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PageSetup:
-    """Paper, margins (mm; inner is the binding side) and bleed of the printed page."""
-
-    paper: str
-    top: float
-    bottom: float
-    inner: float
-    outer: float
-    bleed: float
-
-    @classmethod
-    def for_handbook(cls, handbook: Handbook, paper: str | None, bleed: float) -> PageSetup:
-        """The VI grid's paper and margins, or A4; margins scale to another paper's width."""
-        if not 0 <= bleed <= 20:  # also refuses nan
-            raise UsageError(f"--bleed: expected 0 to 20 mm, got {bleed:g}")
-        grid = next((s.grid for s in handbook.sections if s.grid), None)
-        base_paper = grid.paper if grid else "A4"
-        chosen = paper or base_paper
-        if chosen not in PAPER_MM:
-            raise UsageError(f"--paper: expected one of {', '.join(PAPER_MM)}, got {chosen}")
-        margins = ((grid.margin_top_mm, grid.margin_bottom_mm, grid.margin_inner_mm,
-                    grid.margin_outer_mm) if grid else _DEFAULT_MARGINS)
-        scale = min(1.0, PAPER_MM[chosen][0] / PAPER_MM[base_paper][0])
-        top, bottom, inner, outer = (round(m * scale, 1) for m in margins)
-        return cls(chosen, top, bottom, inner, outer, bleed)
-
-
-def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-
-
-def _counter_content(label: str) -> str:
-    """'Page {page} of {pages}' -> a CSS content value with the page counters in place."""
-    parts = []
-    for piece in re.split(r"(\{page\}|\{pages\})", label):
-        if piece == "{page}":
-            parts.append("counter(page)")
-        elif piece == "{pages}":
-            parts.append("counter(pages)")
-        elif piece:
-            parts.append(_css_string(piece))
-    return " ".join(parts)
-
-
-def _font_files(face_map: dict[str, Face], scripts: list[str]) -> dict[str, Path]:
-    """Target name -> source file of every font the documents declare."""
-    files: dict[str, Path] = {}
-    for script in scripts:
-        face = face_map[script]
-        for weight, path in (("400", face.regular), ("700", face.bold)):
-            if path is None:
-                continue
-            if not path.is_file():
-                raise ContentError(f"font file {path} for {face.family!r} not found: install "
-                                   "weblate-fonts or fix typography.files in the VI section")
-            files[f"{face.slug}-{weight}{path.suffix.lower()}"] = path
-    return files
-
-
-def _scripts(handbook: Handbook, lang: str) -> list[str]:
-    """Scripts whose fonts a document needs: its own, the source language's, and Latin."""
-    wanted = [_SCRIPT.get(lang, "latin"), _SCRIPT.get(handbook.meta.source_language, "latin"),
-              "latin"]
-    return [s for i, s in enumerate(wanted) if s not in wanted[:i]]
-
-
-def page_css(handbook: Handbook, lang: str, labels: dict[str, str], setup: PageSetup,
-             face_map: dict[str, Face], fonts: dict[str, Path], scripts: list[str]) -> str:
-    """The per-build stylesheet: @page geometry, @font-face, font stacks, type scale, folios."""
-    lines = [f"/* Written by the handbook tool for {lang}: paper {setup.paper}, "
-             f"bleed {setup.bleed:g} mm. */"]
-    for name in fonts:
-        script = next(s for s in scripts if name.startswith(face_map[s].slug + "-"))
-        weight = name.rsplit("-", 1)[1].split(".")[0]
-        lines.append(f'@font-face {{ font-family: "{face_map[script].family}"; '
-                     f'font-weight: {weight}; src: url("../../fonts/{name}"); }}')
-    declared = tuple(face_map[s].family for s in scripts)
-
-    def stack(script: str) -> str:
-        face = face_map[script if script in scripts else scripts[0]]
-        return face.stack(tuple(f for f in declared if f != face.family))
-
-    page_script = _SCRIPT.get(lang, "latin")
-    lines.append(f":root {{ --hb-font-latin: {stack('latin')}; --hb-font-hans: {stack('hans')}; "
-                 f"--hb-font-hant: {stack('hant')}; }}")
-    lines.append(f"html {{ font-family: {stack(page_script)}; }}")
-    lines.append(f":lang(zh-CN), :lang(zh-Hans) {{ font-family: {stack('hans')}; }}")
-    lines.append(f":lang(zh-TW), :lang(zh-HK), :lang(zh-Hant) {{ font-family: {stack('hant')}; }}")
-    lines.append(f":lang(en) {{ font-family: {stack('latin')}; }}")
-    lines.append(f"code, kbd, pre, .pre {{ font-family: {stack('latin')}; }}")
-    sizes = {t.role: t for s in handbook.sections for t in s.type_scale}
-    for role, selector in (("body", "html"), ("h1", "h1"), ("h2", "h2"), ("h3", "h3"),
-                           ("small", ".hb-governance, .hb-applies, .hb-see-also"),
-                           ("caption", ".hb-values, .hb-imprint-note")):
-        if role in sizes:
-            lines.append(f"{selector} {{ font-size: {sizes[role].size_pt:g}pt; "
-                         f"line-height: {sizes[role].leading:g}; }}")
-    if "body" not in sizes:
-        lines.append("html { font-size: 10.5pt; line-height: 1.6; }")
-    folio = _counter_content(labels.get("Page {page} of {pages}", "Page {page} of {pages}"))
-    page = [f"size: {setup.paper}", f"margin: {setup.top:g}mm {setup.outer:g}mm "
-            f"{setup.bottom:g}mm {setup.inner:g}mm"]
-    if setup.bleed:
-        page.append(f"bleed: {setup.bleed:g}mm")
-    lines.append(f"@page {{ {'; '.join(page)}; }}")
-    lines.append(f"@page :left {{ margin-left: {setup.outer:g}mm; margin-right: {setup.inner:g}mm;"
-                 f" @bottom-left {{ content: {folio}; }} }}")
-    lines.append(f"@page :right {{ margin-left: {setup.inner:g}mm; margin-right: "
-                 f"{setup.outer:g}mm; @bottom-right {{ content: {folio}; }} }}")
-    # The cover is page 1, a right-hand page; its colour band runs off three edges into
-    # the bleed (WeasyPrint positions it from the page area, inside the margins).
-    top, outer, bottom, inner = setup.top + 12, setup.outer + 4, setup.bottom + 30, \
-        setup.inner + 4
-    lines.append(f"@page hb-cover {{ margin: {top:g}mm {outer:g}mm {bottom:g}mm {inner:g}mm; }}")
-    width = PAPER_MM[setup.paper][0] + 2 * setup.bleed
-    lines.append(f'.hb-cover::after {{ content: ""; display: block; position: absolute; '
-                 f"left: -{inner + setup.bleed:g}mm; width: {width:g}mm; "
-                 f"bottom: -{bottom + setup.bleed:g}mm; height: {_BAND_MM + setup.bleed:g}mm; "
-                 "background: var(--hb-primary); }")
-    return "\n".join(lines) + "\n"
-
-
-def _role_color(handbook: Handbook, role: str) -> str:
-    for section in handbook.sections:
-        for color in section.colors:
-            if color.role == role:
-                return color.hex
-    return "#0B4F8A"
-
-
-def _cmyk_css(handbook: Handbook) -> str:
-    """Swatch chips in the print values (device-cmyk), after the screen ones in brand.css."""
-    rules = []
-    for section in handbook.sections:
-        for color in section.colors:
-            c, m, y, k = (v / 100 for v in color.cmyk)
-            rules.append(f".swatch-{color.id} .hb-chip {{ background: "
-                         f"device-cmyk({c:g} {m:g} {y:g} {k:g}); }}")
-    return "\n".join(rules) + ("\n" if rules else "")
 
 
 # --- print documents -----------------------------------------------------------------------
@@ -364,12 +221,12 @@ def print_projects(prepared: Prepared, lang: str, options: BuildOptions, cache: 
     audiences = _audiences(handbook, options.audiences)
     setup = PageSetup.for_handbook(handbook, options.paper, options.bleed)
     face_map = faces(handbook.sections, handbook.data_dir)
-    scripts = _scripts(handbook, lang)
-    fonts = _font_files(face_map, scripts)
+    scripts = scripts_of(handbook, lang)
+    fonts = font_files(face_map, scripts)
     html_root = cache / "print-html"
     _install_fonts(html_root / "fonts", fonts)
     static: dict[str, str | bytes] = {
-        "_static/brand.css": _brand_colors(handbook, face_map, lang) + _cmyk_css(handbook),
+        "_static/brand.css": brand_colors(handbook, face_map, lang) + brand_cmyk_css(handbook),
         "_static/print-page.css": page_css(handbook, lang, labels, setup, face_map, fonts,
                                            scripts)
         + reference_css(labels) + chapter_css(options.duplex)
@@ -399,11 +256,6 @@ def build_print_html(prepared: Prepared, lang: str, options: BuildOptions, cache
     return docs, html_root, problems
 
 
-def _brand_colors(handbook: Handbook, face_map: dict[str, Face], lang: str) -> str:
-    """brand.css without its web fonts: the print documents declare their own."""
-    css = brand_css(handbook, face_map, lang)
-    return "".join(line for line in css.splitlines(keepends=True)
-                   if not line.startswith("@font-face"))
 
 
 # --- Sphinx extension of the print projects ------------------------------------------------

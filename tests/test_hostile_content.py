@@ -14,7 +14,7 @@ from docutils.parsers.rst.states import Body
 from handbook.cli import main
 from handbook.errors import Report
 from handbook.i18n import parse_po
-from handbook.render import BULLETS, _heading, rst_escape
+from handbook.rst import BULLETS, heading, rst_escape
 
 Root = Callable[[str], Path]
 
@@ -146,6 +146,6 @@ def test_a_paragraph_that_looks_like_a_list_stays_a_paragraph(text: str) -> None
 @pytest.mark.parametrize("title", ["⌚⌛☕⚽", "✅ Done ✨", "⭐" * 9, "e\u0301te\u0301",
                                    "服务规范", "ＡＢＣ", "a\u200bb"])
 def test_a_heading_underline_is_as_long_as_docutils_measures_the_title(title: str) -> None:
-    doctree, warnings = _parse(str(_heading(rst_escape(title))) + "\n\nBody.\n")
+    doctree, warnings = _parse(str(heading(rst_escape(title))) + "\n\nBody.\n")
     assert warnings == []
     assert doctree["title"] == title  # type: ignore[index]

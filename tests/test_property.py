@@ -21,7 +21,8 @@ from handbook.cli import main
 from handbook.errors import ContentError
 from handbook.paths import Paths
 from handbook.project import prepare
-from handbook.render import Renderer, _heading, rst_escape
+from handbook.render import Renderer
+from handbook.rst import heading, rst_escape
 from handbook.text import terminal_safe
 
 ROOTS = Path(__file__).resolve().parent / "roots"
@@ -71,7 +72,7 @@ def test_escaped_text_parses_as_exactly_that_text(text: str) -> None:
     if not text.split():
         return
     title = " ".join(text.split())
-    doctree, warnings = _parse(f"{_heading(rst_escape(title))}\n\n{rst_escape(text)}\n")
+    doctree, warnings = _parse(f"{heading(rst_escape(title))}\n\n{rst_escape(text)}\n")
     assert warnings == []
     assert doctree["title"] == title
     assert {node.tagname for node in doctree.children} <= {"title", "paragraph"}

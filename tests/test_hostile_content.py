@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from docutils.core import publish_doctree
+from doctree import parse_rst
 from docutils.parsers.rst.states import Body
 
 from handbook.cli import main
@@ -112,19 +112,6 @@ def test_bleed_must_be_a_finite_number_of_millimetres(
 # --- reST escaping -------------------------------------------------------------------------
 
 
-def _parse(source: str) -> tuple[object, list[str]]:
-    warnings: list[str] = []
-
-    class Stream:
-        def write(self, text: str) -> None:
-            warnings.append(text)
-
-    doctree = publish_doctree(source, settings_overrides={
-        "warning_stream": Stream(), "report_level": 1, "raw_enabled": False,
-        "file_insertion_enabled": False})
-    return doctree, warnings
-
-
 def test_every_bullet_docutils_knows_is_escaped() -> None:
     pattern = Body.patterns["bullet"]  # compiled in place once docutils has parsed a text
     chars = re.match(r"\[(.*?)\]", getattr(pattern, "pattern", pattern))
@@ -137,7 +124,7 @@ def test_every_bullet_docutils_knows_is_escaped() -> None:
                                   "* no", "+ no", "| no", ">>> no", ".. raw:: html", "---",
                                   "term\n  definition", ":field: no", "-o option"])
 def test_a_paragraph_that_looks_like_a_list_stays_a_paragraph(text: str) -> None:
-    doctree, warnings = _parse(str(rst_escape(text)) + "\n")
+    doctree, warnings = parse_rst(str(rst_escape(text)) + "\n")
     assert warnings == []
     assert [child.tagname for child in doctree.children] == ["paragraph"]  # type: ignore[attr-defined]
     assert doctree.astext() == " ".join(line.strip() for line in text.splitlines())  # type: ignore[attr-defined]
@@ -146,6 +133,6 @@ def test_a_paragraph_that_looks_like_a_list_stays_a_paragraph(text: str) -> None
 @pytest.mark.parametrize("title", ["⌚⌛☕⚽", "✅ Done ✨", "⭐" * 9, "e\u0301te\u0301",
                                    "服务规范", "ＡＢＣ", "a\u200bb"])
 def test_a_heading_underline_is_as_long_as_docutils_measures_the_title(title: str) -> None:
-    doctree, warnings = _parse(str(heading(rst_escape(title))) + "\n\nBody.\n")
+    doctree, warnings = parse_rst(str(heading(rst_escape(title))) + "\n\nBody.\n")
     assert warnings == []
     assert doctree["title"] == title  # type: ignore[index]

@@ -46,7 +46,8 @@ def test_bench_prints_every_figure(root, tmp_path: Path) -> None:  # type: ignor
         "Onboarding packs en: 200 more hires",
     ]
     for measure in measures.values():
-        assert re.search(r"\d+\.\d\d× \(target ≤ [\d.]+\)|pages/s|MiB/page", measure["ratio"] +
+        assert re.search(r"\d+\.\d\d× \(target ≤ [\d.]+\)|pages/s|packs/s|MiB/page",
+                         measure["ratio"] +
                          measure["base"]), measure.group(0)
     pages = int(re.search(r"PDF en: (\d+) pages", done.stdout)[1])  # type: ignore[index]
     assert pages > 5

@@ -172,8 +172,8 @@ BROKEN: dict[str, list[str | YamlSyntax]] = {
     ],
     "unknown-key": [
         "unknown-key/handbook.yaml:7:1: ERROR: subtitel: unknown key 'subtitel': expected one "
-        "of approvals, audiences, confidentiality, effective, extends, languages, layer, layers, "
-        "organisation, owners, "
+        "of approvals, audiences, classification, confidentiality, effective, extends, languages, "
+        "layer, layers, organisation, owners, "
         "release, sections, source_language, subtitle, theme, title, unit, version, "
         "whats_new; did you mean "
         "'subtitle'? [data.unknown-key]",
@@ -406,9 +406,9 @@ def test_unknown_key_with_brackets_is_located(
     assert code == 1
     assert lines == [
         "minimal/handbook.yaml:7:1: ERROR: notes[0]: unknown key 'notes[0]': expected one of "
-        "approvals, audiences, confidentiality, effective, extends, languages, layer, layers, "
-        "organisation, owners, release, sections, source_language, subtitle, theme, title, "
-        "unit, version, whats_new [data.unknown-key]",
+        "approvals, audiences, classification, confidentiality, effective, extends, languages, "
+        "layer, layers, organisation, owners, release, sections, source_language, subtitle, "
+        "theme, title, unit, version, whats_new [data.unknown-key]",
         failed(1),
     ]
 

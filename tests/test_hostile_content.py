@@ -14,6 +14,9 @@ from docutils.parsers.rst.states import Body
 from handbook.cli import main
 from handbook.errors import Report
 from handbook.i18n import parse_po
+from handbook.paths import Paths, reserved_page
+from handbook.project import prepare
+from handbook.render import Renderer
 from handbook.rst import BULLETS, heading, rst_escape
 
 Root = Callable[[str], Path]
@@ -86,7 +89,8 @@ def test_messages_on_the_terminal_hold_no_control_character(
 def test_section_ids_of_generated_pages_are_refused(
         root: Root, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     code, lines = validate(root, "reserved-id", monkeypatch, capsys)
-    reserved = "(index, search, genindex, py-modindex, changes, for-<audience>)"
+    reserved = ("(index, search, genindex, py-modindex, changes, glossary, local-rules, "
+                "for-<audience>)")
     assert code == 1
     assert lines == [
         "reserved-id/handbook.yaml:21:27: ERROR: sections[2]: expected a section id that names "
@@ -136,3 +140,19 @@ def test_a_heading_underline_is_as_long_as_docutils_measures_the_title(title: st
     doctree, warnings = parse_rst(str(heading(rst_escape(title))) + "\n\nBody.\n")
     assert warnings == []
     assert doctree["title"] == title  # type: ignore[index]
+
+
+def test_every_page_the_site_generates_is_reserved(root: Root) -> None:
+    """A page the renderer adds (a layer's local rules, the glossary, a role page …) must be
+    a reserved id, or a section of that name would silently replace it."""
+    data = root("layered") / "layers" / "region" / "site"
+    prepared = prepare(data, Paths(data, data.parent / "out"), None)
+    lang = prepared.languages[0]
+    renderer = Renderer(prepared.translated[lang], lang, prepared.labels[lang],
+                        prepared.template_dirs)
+    sections = {s.id for s in prepared.handbook.sections}
+    generated = [Path(name).stem for name in renderer.site_pages()]
+    assert "local-rules" in generated
+    assert [name for name in generated if name not in sections and not reserved_page(name)] \
+        == []
+    assert reserved_page("glossary")  # the sample's glossary page

@@ -22,6 +22,7 @@ fetched at run time, so search works from ``file://`` too.
 from __future__ import annotations
 
 import json
+import marshal
 import math
 import re
 from dataclasses import dataclass, field
@@ -233,8 +234,13 @@ def source_texts(handbook: Any, lang: str) -> dict[str, str]:
     return out
 
 
-def vocabulary(texts: list[str], normalise: Normaliser) -> dict[str, int]:
-    """The Chinese words jieba cuts the texts into, each with its cost (tenths of -log p)."""
+def vocabulary(texts: list[str], normalise: Normaliser,
+               known: dict[str, int] | None = None) -> dict[str, int]:
+    """The Chinese words jieba cuts the texts into, each with its cost (tenths of -log p).
+
+    ``known`` holds costs an earlier build worked out with the same dictionary: only words
+    not in it need jieba's dictionary, so a rebuild that brings no new word opens none of it.
+    """
     from .sphinxext.chinese import segmenter
 
     seg = segmenter()
@@ -242,8 +248,25 @@ def vocabulary(texts: list[str], normalise: Normaliser) -> dict[str, int]:
     for text in texts:
         for run in _CJK_RUN.findall(normalise(text)):
             words.update(w for w in seg.cut_for_search(run) if len(w) > 1)
-    total = max(seg.total(), 1)
-    return {w: round(10 * math.log(total / max(seg.frequency(w), 1))) for w in sorted(words)}
+    known = known or {}
+    costs: dict[str, int] = {}
+    missing = [w for w in words if w not in known]
+    if missing:
+        total = max(seg.total(), 1)
+        costs = {w: round(10 * math.log(total / max(seg.frequency(w), 1))) for w in missing}
+    return {w: known[w] if w in known else costs[w] for w in sorted(words)}
+
+
+COSTS_NAME = "hb-word-costs.marshal"
+"""Beside the doctrees: the word costs of the last build, keyed by jieba's dictionary."""
+
+
+def _read_costs(path: Path, key: str) -> dict[str, int]:
+    try:
+        stored, costs = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    return costs if stored == key and isinstance(costs, dict) else {}
 
 
 @dataclass
@@ -327,11 +350,18 @@ def build_index(outdir: Path, lang: str, roles: dict[str, str], cache: Path | No
         table = script_table(texts)
     words: dict[str, int] = {}
     if chinese:
+        seg = segmenter()
+        known: dict[str, int] = {}
         if cache is not None:
-            segmenter().load_memo(cache / MEMO_NAME)
-        words = vocabulary(texts, Normaliser(table))
+            seg.load_memo(cache / MEMO_NAME)
+            known = _read_costs(cache / COSTS_NAME, seg.memo_key)
+        words = vocabulary(texts, Normaliser(table), known)
         if cache is not None:
-            segmenter().save_memo(cache / MEMO_NAME)
+            seg.save_memo(cache / MEMO_NAME)
+            if words != known:
+                from .paths import write_atomic
+
+                write_atomic(cache / COSTS_NAME, marshal.dumps((seg.memo_key, words)))
     data = {"lang": lang, "chapters": chapters,
             "roles": [[r, roles[r]] for r in role_ids], "docs": docs,
             "t2s": "".join(k + v for k, v in table.items()), "words": words}

@@ -106,6 +106,11 @@ class Segmenter:
         self._shards = shards
         return shards
 
+    @property
+    def memo_key(self) -> str:
+        """What every cached cut depends on: jieba's version and its dictionary."""
+        return self._memo_key
+
     def load_memo(self, path: Path) -> None:
         """Start a build with the texts an earlier build of the same project cut."""
         self._memo, self._used = {}, set()

@@ -145,7 +145,7 @@ def test_a_heading_underline_is_as_long_as_docutils_measures_the_title(title: st
 def test_every_page_the_site_generates_is_reserved(root: Root) -> None:
     """A page the renderer adds (a layer's local rules, the glossary, a role page …) must be
     a reserved id, or a section of that name would silently replace it."""
-    data = root("layered") / "layers" / "region" / "site"
+    data = root("layered") / "layers" / "region" / "branch"
     prepared = prepare(data, Paths(data, data.parent / "out"), None)
     lang = prepared.languages[0]
     renderer = Renderer(prepared.translated[lang], lang, prepared.labels[lang],

@@ -51,7 +51,7 @@ def test_region_inherits_overrides_removes_and_adds(root, monkeypatch) -> None: 
 def test_site_chains_over_region(root, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     base = root("layered")
     monkeypatch.chdir(base.parent)
-    site, _ = load_handbook(base / "layers" / "region" / "site")
+    site, _ = load_handbook(base / "layers" / "region" / "branch")
     rules = _rules(site)
     assert rules["BAS-GRT-101"].text == "顾客说杭州话时，用杭州话问候。"
     assert rules["BAS-GRT-001"].measure == "3 分钟内"  # the region's change holds

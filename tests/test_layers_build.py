@@ -25,7 +25,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("layers") / "layered"
     shutil.copytree(ROOTS / "layered", base)
     out = base.parent / "out"
-    assert main(["html", "--data", str(base / "layers" / "region" / "site"), "--out", str(out),
+    assert main(["html", "--data", str(base / "layers" / "region" / "branch"), "--out", str(out),
                  "-q"]) == 0
     return out / "2026.1"
 
@@ -112,7 +112,7 @@ def test_diff_lists_a_layer_against_the_layer_below(
         "(layered/layers/region/sections/basics.yaml:12:9)",
         "  added    chapter local        区域规定  (layered/layers/region/sections/local.yaml:1:1)",
     ]
-    assert main(["diff", "--data", "layered/layers/region/site", "--format", "json"]) == 0
+    assert main(["diff", "--data", "layered/layers/region/branch", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["layer"], data["base"]) == ("site", "region")
     assert [(c["kind"], c["id"], c["fields"]) for c in data["changes"]] == [
@@ -123,7 +123,7 @@ def test_diff_lists_a_layer_against_the_layer_below(
 def test_layer_catalogs_hold_only_its_own_strings(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(ROOTS)
-    assert main(["i18n", "stats", "--data", "layered/layers/region/site"]) == 0
+    assert main(["i18n", "stats", "--data", "layered/layers/region/branch"]) == 0
     totals = [line.split() for line in capsys.readouterr().out.splitlines() if "TOTAL" in line]
     assert totals == [["en", "TOTAL", "8", "0", "0", "100.0%"]]
 
@@ -134,11 +134,11 @@ def test_build_without_data_builds_every_layer(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     assert main(["html", "--out", "out", "-q"]) == 0
     out = tmp_path / "out"
-    for prefix in ("", "layers/region/", "layers/region/site/"):  # the corporate one as today
+    for prefix in ("", "layers/region/", "layers/region/branch/"):  # the corporate one as today
         for lang in ("zh_CN", "en"):
             assert (out / f"{prefix}2026.1/{lang}/index.html").is_file(), (prefix, lang)
     assert json.loads((out / "versions.json").read_text())["versions"][0]["name"] == "2026.1"
-    layer_versions = json.loads((out / "layers/region/site/versions.json").read_text())
+    layer_versions = json.loads((out / "layers/region/branch/versions.json").read_text())
     assert layer_versions["versions"][0]["languages"] == ["zh_CN", "en"]
     assert "2026.1/zh_CN/index.html" in (out / "layers/region/index.html").read_text()
     sites = lhtml.parse(str(out / "sites.html")).getroot()
@@ -147,15 +147,15 @@ def test_build_without_data_builds_every_layer(tmp_path: Path,
     assert rows == [("", ["小店服务集团", "服务手册", ""]),
                     ("region", ["华东区域", "小店服务集团华东区域", "小店服务集团"]),
                     ("site", ["西湖店", "小店服务集团杭州西湖店", "华东区域"])]
-    assert sites.xpath('//a[@href="layers/region/site/2026.1/en/index.html"]')
-    page = _page(out / "layers/region/site/2026.1", "zh_CN", "basics")
+    assert sites.xpath('//a[@href="layers/region/branch/2026.1/en/index.html"]')
+    page = _page(out / "layers/region/branch/2026.1", "zh_CN", "basics")
     assert _rule(page, "BAS-GRT-101").get("data-layer") == "site"
 
 
 def test_pdf_shows_the_layer_badge(tmp_path: Path) -> None:
     shutil.copytree(ROOTS / "layered", tmp_path / "layered")
     out = tmp_path / "out"
-    assert main(["pdf", "--data", str(tmp_path / "layered/layers/region/site"), "--out",
+    assert main(["pdf", "--data", str(tmp_path / "layered/layers/region/branch"), "--out",
                  str(out), "-l", "zh_CN", "-q"]) == 0
     text = "\n".join(page_texts(out / "2026.1/zh_CN/pdf/handbook.pdf"))
     assert "BAS-GRT-001 排队等候\n华东区域\n" in text

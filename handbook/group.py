@@ -21,7 +21,7 @@ from .csp import csp_meta
 from .layerbuild import find_layers
 from .log import logger
 from .paths import Paths
-from .publish import Tree, publish
+from .publish import Tree, publish, redirect_page
 from .validate import Handbook
 
 
@@ -80,7 +80,7 @@ def _build_group(options: Any) -> list[Tree]:
         meta = site.handbook.meta
         lang = meta.source_language if meta.source_language in site.languages \
             else (site.languages or [meta.source_language])[0]
-        files[f"{site.rel}/index.html"] = _redirect(f"{meta.version}/{lang}/index.html")
+        files[f"{site.rel}/index.html"] = redirect_page(f"{meta.version}/{lang}/index.html")
         files[f"{site.rel}/versions.json"] = json.dumps(
             {"versions": [{"name": meta.version, "languages": site.languages, "latest": True}]},
             ensure_ascii=False, indent=2) + "\n"
@@ -98,11 +98,6 @@ def _seed(below: Path, cache: Path) -> None:
     if below.is_dir() and not cache.exists():
         shutil.copytree(below, cache, symlinks=True)
 
-
-def _redirect(target: str) -> str:
-    from .publish import _redirect as redirect
-
-    return redirect(target)
 
 
 SITES_CSS = ("body{font-family:sans-serif;margin:2rem}table{border-collapse:collapse}"

@@ -13,8 +13,6 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,9 +114,10 @@ def publish(paths: Paths, trees: list[Tree], versions_meta: dict[str, dict[str, 
         for rel, text in (files or {}).items():  # a group build's layer indexes and sites page
             (staging / rel).parent.mkdir(parents=True, exist_ok=True)
             _write_new(staging / rel, text)
-        with _lock(paths):  # two builds publishing at once must not pick one name
-            release = paths.releases / _release_name(paths)
-            staging.rename(release)
+        # the caller holds the output's build lock (workarea.build_lock), so no other build
+        # picks the same release name
+        release = paths.releases / _release_name(paths)
+        staging.rename(release)
     except BaseException:  # a failed build leaves no staging folder (a killed one: _prune)
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -129,18 +128,6 @@ def publish(paths: Paths, trees: list[Tree], versions_meta: dict[str, dict[str, 
     logger.info("published %s -> %s", paths.out, release.name)
     _prune(paths, release, keep)
     return release
-
-
-@contextmanager
-def _lock(paths: Paths) -> Iterator[None]:
-    import fcntl
-
-    with open(paths.work / "publish.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _release_name(paths: Paths) -> str:
@@ -189,14 +176,15 @@ def _write_index(release: Path, versions: list[dict[str, Any]], default_lang: st
     lang = default_lang if default_lang in latest["languages"] else \
         (latest["languages"] or latest.get("preview") or [default_lang])[0]
     target = f"{latest['name']}/{lang}/index.html"
-    _write_new(release / "index.html", _redirect(target))
+    _write_new(release / "index.html", redirect_page(target))
     latest_link = release / "latest"
     if latest_link.is_symlink() or latest_link.exists():
         latest_link.unlink()
     os.symlink(latest["name"], latest_link)
 
 
-def _redirect(target: str) -> str:
+def redirect_page(target: str) -> str:
+    """A page that sends the reader on to target (relative), carrying the site's CSP."""
     return (
         f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">{csp_meta()}"
         f"<meta http-equiv=\"refresh\" content=\"0; url={target}\">"

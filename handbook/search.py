@@ -184,8 +184,6 @@ def script_table(texts: list[str]) -> dict[str, str]:
 def _normal_forms() -> dict[str, str]:
     """Every CJK character whose normal form differs from it; kept once per user, since
     OpenCC takes half a second to load its tables."""
-    import marshal
-
     import opencc
 
     from .paths import user_cache, write_atomic
@@ -284,8 +282,6 @@ def _read_pages(outdir: Path, cache: Path | None) -> list[tuple[str, list[str], 
     """(page, its navigation, its units) of every page; a page whose HTML did not change
     since the last build is not parsed again."""
     import hashlib
-    import marshal
-
     known: dict[str, Any] = {}
     if cache is not None:
         try:

@@ -239,7 +239,7 @@ def vocabulary(texts: list[str], normalise: Normaliser,
     ``known`` holds costs an earlier build worked out with the same dictionary: only words
     not in it need jieba's dictionary, so a rebuild that brings no new word opens none of it.
     """
-    from .sphinxext.chinese import segmenter
+    from .segment import segmenter
 
     seg = segmenter()
     words: set[str] = set()
@@ -319,7 +319,7 @@ def build_index(outdir: Path, lang: str, roles: dict[str, str], cache: Path | No
     ``cache`` (the Sphinx doctree folder) keeps the parsed pages and the cut texts for the
     next build of the same project; ``alternates`` are the source-language texts by anchor
     (source_texts), matched too where the source is Chinese in the other script."""
-    from .sphinxext.chinese import MEMO_NAME, segmenter
+    from .segment import MEMO_NAME, segmenter
 
     pages = _read_pages(outdir, cache)
     nav = next((n for name, n, _ in pages if name == "index.html"), [])
@@ -380,9 +380,11 @@ def read_index(path: Path) -> dict[str, Any]:
 
 def stemmer_script() -> bytes:
     """Sphinx's Snowball stemmers for English, as one script (BSD licence, in the file)."""
-    import sphinx.search
+    import importlib.util  # found, not imported: sphinx.search loads every language's stemmer
 
-    folder = Path(sphinx.search.__file__).parent / "minified-js"
+    spec = importlib.util.find_spec("sphinx.search")
+    assert spec is not None and spec.origin is not None
+    folder = Path(spec.origin).parent / "minified-js"
     parts = [(folder / name).read_bytes() for name in ("base-stemmer.js", "english-stemmer.js")]
     return b"\n".join(parts)
 

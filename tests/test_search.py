@@ -10,7 +10,7 @@ import jieba
 import pytest
 import yaml
 
-from handbook.sphinxext.chinese import MEMO_NAME, Segmenter
+from handbook.segment import MEMO_NAME, Segmenter
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -52,6 +52,18 @@ def test_a_short_text_loads_a_small_part_of_the_dictionary(cache: Path) -> None:
     assert segmenter.cut_for_search("投诉处理六步法") == jieba.lcut_for_search("投诉处理六步法")
     loaded = len(segmenter._tokenizer.FREQ)
     assert 0 < loaded < 0.05 * len(jieba.dt.FREQ)
+
+
+def test_a_whole_site_loads_a_small_part_of_the_dictionary(cache: Path) -> None:
+    """Shards keyed by two characters: the sample's 1500 characters begin most of jieba's
+    entries, but few of its entries begin with two neighbouring characters of the texts."""
+    texts = sample_texts()
+    Segmenter().cut_for_search("预热")  # writes the shards
+    jieba.dt.check_initialized()
+    segmenter = Segmenter()
+    assert [segmenter.cut_for_search(t) for t in texts] == [jieba.lcut_for_search(t)
+                                                           for t in texts]
+    assert len(segmenter._tokenizer.FREQ) < 0.15 * len(jieba.dt.FREQ)
 
 
 def test_memo_serves_texts_cut_by_an_earlier_build(cache: Path, tmp_path: Path,
@@ -98,8 +110,8 @@ def test_a_broken_shard_file_is_written_again(cache: Path) -> None:
     shards = next((cache / "segment").glob("jieba-*.shards"))
     shards.write_bytes(shards.read_bytes()[:1000])  # cut short, as by a full disk
     assert Segmenter().cut_for_search("投诉处理六步法") == jieba.lcut_for_search("投诉处理六步法")
-    total, table = marshal.loads(shards.read_bytes())
-    assert total > 0 and len(table) > 1000
+    total, singles, table = marshal.loads(shards.read_bytes())
+    assert total > 0 and len(singles) > 1000 and len(table) > 1000
 
 
 def test_an_unwritable_cache_still_cuts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -113,7 +125,7 @@ def test_a_rebuild_with_no_new_word_opens_no_dictionary(monkeypatch: pytest.Monk
     """Word costs come from the last build's; jieba's dictionary is opened only for new words
     (a one-rule rebuild otherwise spends a third of a second loading it)."""
     from handbook.search import Normaliser, vocabulary
-    from handbook.sphinxext.chinese import segmenter
+    from handbook.segment import segmenter
 
     texts = ["顾客走进三米范围时主动微笑", "电话礼仪与顾客投诉"]
     normal = Normaliser({})

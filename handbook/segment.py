@@ -1,14 +1,17 @@
-"""Chinese words for the search index: jieba with its dictionary loaded one first character at
-a time (handbook/search.py cuts the indexed texts to learn the words a query is cut into).
+"""Chinese words for the search index: jieba with its dictionary loaded a few entries at a time
+(handbook/search.py cuts the indexed texts to learn the words a query is cut into).
 
 jieba reads its whole dictionary (half a million entries, about a second) before cutting
 the first sentence. An incremental build re-indexes one or two pages, so that second would
 be most of its time. Every dictionary lookup jieba makes while cutting a text is a piece
-of that text, so it only ever needs the entries that start with a character of the text.
+of that text, so it only ever needs the single characters and the entries that start with
+two neighbouring characters of the text.
 
-The dictionary is therefore kept once per user as shards keyed by first character
-(``<cache>/jieba-<version>-<digest>.shards``) and a tokenizer's table is filled with the
-shards a text needs just before the text is cut. The words are exactly jieba's.
+The dictionary is therefore kept once per user as the single characters and shards of the
+longer entries keyed by their first two characters
+(``<cache>/jieba-<version>-<digest>-2.shards``), and a tokenizer's table is filled with the
+shards a text needs just before the text is cut. The words are exactly jieba's; a whole
+Chinese site needs a tenth of the dictionary (keyed by first character it needed nearly all).
 
 The texts cut in a build and their words are also kept beside the doctrees
 (``hb-segments.marshal``), so the index made again after a one-rule edit cuts only that rule.
@@ -24,8 +27,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..log import logger
-from ..paths import user_cache, write_atomic
+from .log import logger
+from .paths import user_cache, write_atomic
 
 
 @contextmanager
@@ -52,15 +55,19 @@ def _shard_file() -> Path:
 
     dictionary = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
     digest = hashlib.sha256(dictionary.read_bytes()).hexdigest()[:16]
-    return user_cache("segment") / f"jieba-{jieba.__version__}-{digest}.shards"
+    return user_cache("segment") / f"jieba-{jieba.__version__}-{digest}-2.shards"
 
 
 def _write_shards(path: Path, freq: dict[str, int], total: int) -> None:
+    singles: dict[str, int] = {}
     shards: dict[str, dict[str, int]] = {}
     for word, count in freq.items():
-        shards.setdefault(word[0], {})[word] = count
-    packed = {first: marshal.dumps(words) for first, words in shards.items()}
-    write_atomic(path, marshal.dumps((total, packed)))  # builds may share the cache
+        if len(word) == 1:
+            singles[word] = count
+        else:
+            shards.setdefault(word[:2], {})[word] = count
+    packed = {pair: marshal.dumps(words) for pair, words in shards.items()}
+    write_atomic(path, marshal.dumps((total, singles, packed)))  # builds may share the cache
 
 
 MEMO_NAME = "hb-segments.marshal"
@@ -84,14 +91,14 @@ class Segmenter:
         self._memo_key = f"{jieba.__version__} {self._path.name}"
 
     def _open(self) -> dict[str, bytes]:
-        """The shards by first character; empty once jieba has loaded the whole dictionary
-        itself (no shard file yet, or an unreadable one)."""
+        """The shards by first two characters; empty once jieba has loaded the whole
+        dictionary itself (no shard file yet, or an unreadable one)."""
         if self._shards is not None:
             return self._shards
         tokenizer = self._tokenizer
         try:
-            total, shards = marshal.loads(self._path.read_bytes())
-            if not isinstance(shards, dict):
+            total, singles, shards = marshal.loads(self._path.read_bytes())
+            if not (isinstance(singles, dict) and isinstance(shards, dict)):
                 raise ValueError("not a shard table")
         except (OSError, ValueError, EOFError, TypeError) as exc:
             logger.debug("segmentation dictionary %s: %s; loading jieba's", self._path, exc)
@@ -102,7 +109,7 @@ class Segmenter:
                 logger.debug("cannot write %s: %s", self._path, error)
             self._shards = {}
             return self._shards
-        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = {}, total, True
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = singles, total, True
         self._shards = shards
         return shards
 
@@ -139,17 +146,18 @@ class Segmenter:
 
     def frequency(self, word: str) -> int:
         """jieba's count of a word (0 for one its dictionary does not have)."""
-        self._load(word[:1])
+        self._load(word[:2])
         return int(self._tokenizer.FREQ.get(word) or 0)
 
     def _load(self, text: str) -> None:
-        """Put the dictionary entries that start with a character of text into the table."""
+        """Put the dictionary entries that start with two neighbouring characters of text
+        into the table (the single characters are in it from the start)."""
         shards = self._open()
-        needed = set(text) - self._loaded
+        needed = {text[i:i + 2] for i in range(len(text) - 1)} - self._loaded
         if needed and shards:
             freq = self._tokenizer.FREQ
-            for first in needed:
-                packed = shards.get(first)
+            for pair in needed:
+                packed = shards.get(pair)
                 if packed is not None:
                     freq.update(marshal.loads(packed))
         self._loaded |= needed

@@ -9,7 +9,7 @@ two neighbouring characters of the text.
 
 The dictionary is therefore kept once per user as the single characters and shards of the
 longer entries keyed by their first two characters
-(``<cache>/jieba-<version>-<digest>-2.shards``), and a tokenizer's table is filled with the
+(``<cache>/jieba-<version>-<digest>-3.shards``), and a tokenizer's table is filled with the
 shards a text needs just before the text is cut. The words are exactly jieba's; a whole
 Chinese site needs a tenth of the dictionary (keyed by first character it needed nearly all).
 
@@ -55,18 +55,21 @@ def _shard_file() -> Path:
 
     dictionary = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
     digest = hashlib.sha256(dictionary.read_bytes()).hexdigest()[:16]
-    return user_cache("segment") / f"jieba-{jieba.__version__}-{digest}-2.shards"
+    return user_cache("segment") / f"jieba-{jieba.__version__}-{digest}-3.shards"
 
 
 def _write_shards(path: Path, freq: dict[str, int], total: int) -> None:
+    """(total, single characters, first character -> marshalled {first two characters ->
+    marshalled entries}): opening the file unpacks a few thousand blobs, not 180,000."""
     singles: dict[str, int] = {}
-    shards: dict[str, dict[str, int]] = {}
+    shards: dict[str, dict[str, dict[str, int]]] = {}
     for word, count in freq.items():
         if len(word) == 1:
             singles[word] = count
         else:
-            shards.setdefault(word[:2], {})[word] = count
-    packed = {pair: marshal.dumps(words) for pair, words in shards.items()}
+            shards.setdefault(word[0], {}).setdefault(word[:2], {})[word] = count
+    packed = {first: marshal.dumps({pair: marshal.dumps(words) for pair, words in pairs.items()})
+              for first, pairs in shards.items()}
     write_atomic(path, marshal.dumps((total, singles, packed)))  # builds may share the cache
 
 
@@ -86,6 +89,7 @@ class Segmenter:
         self._path = _shard_file()
         self._shards: dict[str, bytes] | None = None
         self._loaded: set[str] = set()
+        self._pairs: dict[str, dict[str, bytes]] = {}  # unpacked shards by first character
         self._memo: dict[str, tuple[str, ...]] = {}
         self._used: set[str] = set()
         self._memo_key = f"{jieba.__version__} {self._path.name}"
@@ -157,9 +161,13 @@ class Segmenter:
         if needed and shards:
             freq = self._tokenizer.FREQ
             for pair in needed:
-                packed = shards.get(pair)
-                if packed is not None:
-                    freq.update(marshal.loads(packed))
+                pairs = self._pairs.get(pair[0])
+                if pairs is None:
+                    packed = shards.get(pair[0])
+                    pairs = self._pairs[pair[0]] = marshal.loads(packed) if packed else {}
+                words = pairs.get(pair)
+                if words is not None:
+                    freq.update(marshal.loads(words))
         self._loaded |= needed
 
     def total(self) -> int:

@@ -224,12 +224,23 @@ def _packs_row(data: Path, work: Path, meta: dict[str, Any], source: str, runs: 
             f"fixed {_median(few).seconds:.2f} s per roster (20 hires)")
 
 
-def run_bench(paths: Paths, runs: int | None = None, skip_scaled: bool = False) -> int:
+GROUPS = ("full", "rebuild", "serve", "parallel", "pdf", "packs", "scaled", "layers")
+"""The groups of rows ``bench --only`` chooses from, in the order of the table: full builds
+with their search index, one-rule rebuilds, the same in serve, parallel languages, PDF,
+onboarding packs, the ×10 handbook and layers."""
+
+
+def run_bench(paths: Paths, runs: int | None = None, skip_scaled: bool = False,
+              only: list[str] | None = None) -> int:
     """Build the handbook in paths.data several ways and print the figures as a table.
 
     runs repeats every figure (median); by default each ratio of two builds is measured
-    PAIRED_RUNS times and the long PDF and ×10 builds once.
+    PAIRED_RUNS times and the long PDF and ×10 builds once. only names the groups of rows
+    to measure (GROUPS; default: all of them).
     """
+    chosen = set(only or GROUPS)
+    if skip_scaled:
+        chosen.discard("scaled")
     pairs = runs or PAIRED_RUNS
     runs = runs or 1
     rows: list[tuple[str, str, str, str]] = []
@@ -244,7 +255,7 @@ def run_bench(paths: Paths, runs: int | None = None, skip_scaled: bool = False) 
         # Warm the per-user caches (font subsets, compiled templates, the segmentation
         # dictionary) for every build below: a user meets a cold cache once per machine.
         _run(_handbook("html", "--data", str(data), "--out", str(_fresh(work, "warm"))))
-        for lang in langs:
+        for lang in langs if "full" in chosen else []:
             _run(_handbook("html", "--data", str(data), "--out", str(_fresh(work, "warm")),
                            "-l", lang))
             ours, plain = [], []
@@ -273,26 +284,26 @@ def run_bench(paths: Paths, runs: int | None = None, skip_scaled: bool = False) 
         # the source language alone. Each edit is timed against a full build just before it.
         variants: list[tuple[str, list[str]]] = [(f"all {len(langs)} languages", []),
                                                  (f"{source} only", ["-l", source])]
-        for label, only in variants:
+        for label, only_lang in variants if "rebuild" in chosen else []:
             full, incr = [], []
             for _ in range(pairs):
                 out = _fresh(work, "incremental")
                 full.append(_run(_handbook("html", "--data", str(copy), "--out", str(out),
-                                           *only)))
+                                           *only_lang)))
                 _edit_one_rule(copy)
                 incr.append(_run(_handbook("html", "--data", str(copy), "--out", str(out),
-                                           *only)))
+                                           *only_lang)))
             rows.append((f"HTML one-rule rebuild, {label}", f"{_median(incr).seconds:.2f} s",
                          f"full {_median(full).seconds:.2f} s",
                          f"{_ratio(incr, full):.2f}× (target ≤ 0.3)"))
         # The same edits under `serve`, which authors preview with: the process stays up,
         # so the rebuild after a save finds Python, Sphinx and jieba loaded. Each pair is a
         # fresh process timing its first (full) build and the rebuild after the edit.
-        for label, only in variants:
+        for label, only_lang in variants if "serve" in chosen else []:
             first, again = [], []
             for _ in range(pairs):
                 out = _fresh(work, "serve")
-                full_s, rebuild_s = _serve_pair(copy, out, only[1:])
+                full_s, rebuild_s = _serve_pair(copy, out, only_lang[1:])
                 first.append(Run(full_s, 0.0))
                 again.append(Run(rebuild_s, 0.0))
             rows.append((f"HTML one-rule rebuild in serve, {label}",
@@ -300,27 +311,31 @@ def run_bench(paths: Paths, runs: int | None = None, skip_scaled: bool = False) 
                          f"its full build {_median(first).seconds:.2f} s",
                          f"{_ratio(again, first):.2f}× (target ≤ 0.3)"))
         seq, par = [], []
-        for _ in range(pairs):
+        for _ in range(pairs if "parallel" in chosen else 0):
             seq.append(_run(_handbook("html", "--data", str(data), "--out",
                                       str(_fresh(work, "seq")), "-j", "1")))
             par.append(_run(_handbook("html", "--data", str(data), "--out",
                                       str(_fresh(work, "par")))))
-        rows.append((f"HTML all {len(langs)} languages, parallel ({os.cpu_count()} cores)",
-                     f"{_median(par).seconds:.2f} s", f"sequential {_median(seq).seconds:.2f} s",
-                     f"{_ratio(par, seq):.2f}× (target ≤ 0.65)"))
+        if seq:
+            rows.append((f"HTML all {len(langs)} languages, parallel ({os.cpu_count()} cores)",
+                         f"{_median(par).seconds:.2f} s",
+                         f"sequential {_median(seq).seconds:.2f} s",
+                         f"{_ratio(par, seq):.2f}× (target ≤ 0.65)"))
         pdf_runs, pages = [], 0
-        for _ in range(runs):
+        for _ in range(runs if "pdf" in chosen else 0):
             out = _fresh(work, "pdf")
             pdf_runs.append(_run(_handbook("pdf", "--data", str(data), "--out", str(out),
                                            "-l", source, "-j", "1")))
             pages = _pdf_pages(out / version / source / "pdf")
-        a = _median(pdf_runs)
-        rows.append((f"PDF {source}: {pages} pages (handbook + onboarding)",
-                     f"{a.seconds:.2f} s", f"{pages / a.seconds:.1f} pages/s (target ≥ 6)",
-                     f"peak {a.peak_mib:.0f} MiB = {a.peak_mib / max(pages, 1):.2f} MiB/page "
-                     "(target ≤ 2)"))
-        rows.append(_packs_row(data, work, meta, source, runs))
-        if not skip_scaled:
+        if pdf_runs:
+            a = _median(pdf_runs)
+            rows.append((f"PDF {source}: {pages} pages (handbook + onboarding)",
+                         f"{a.seconds:.2f} s", f"{pages / a.seconds:.1f} pages/s (target ≥ 6)",
+                         f"peak {a.peak_mib:.0f} MiB = {a.peak_mib / max(pages, 1):.2f} "
+                         "MiB/page (target ≤ 2)"))
+        if "packs" in chosen:
+            rows.append(_packs_row(data, work, meta, source, runs))
+        if "scaled" in chosen:
             big = scale_handbook(data, work / "scaled", 10)
             small_runs, big_runs = [], []
             for _ in range(runs):
@@ -333,7 +348,9 @@ def run_bench(paths: Paths, runs: int | None = None, skip_scaled: bool = False) 
                          f"{_ratio(big_runs, small_runs):.2f}× time (target ≤ 10×)"))
         from .benchlayers import layer_rows
 
-        rows += layer_rows(data, work, source, pairs, not skip_scaled, _run, _handbook, _fresh)
+        if "layers" in chosen:
+            rows += layer_rows(data, work, source, pairs, "scaled" in chosen, _run, _handbook,
+                               _fresh)
     widths = [max(len(r[i]) for r in rows + [("measure", "time", "compared with", "ratio")])
               for i in range(4)]
     header = ("measure", "time", "compared with", "ratio")

@@ -19,6 +19,8 @@ from .errors import HandbookError, Report, UsageError
 from .log import counter, logger, setup
 from .paths import DEFAULT_DATA, DEFAULT_OUT, Paths
 
+BENCH_GROUPS = ("full", "rebuild", "serve", "parallel", "pdf", "packs", "scaled", "layers")
+"""handbook.bench.GROUPS, named here so that parsing the command line imports no bench."""
 COMMANDS = ("all", "validate", "html", "pdf", "i18n", "diff", "serve", "bench", "schema",
             "init")
 
@@ -142,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="repeat each measurement N times and take the median (default: 5 "
                         "pairs for each ratio of two builds, 1 run of the PDF and ×10 builds)")
     p.add_argument("--skip-scaled", action="store_true", help="skip the ×10 handbook")
+    p.add_argument("--only", action="append", choices=BENCH_GROUPS, default=None,
+                   metavar="GROUP", help="measure only these groups of rows (repeatable): "
+                   + ", ".join(BENCH_GROUPS))
 
     p = sub.add_parser("schema", help="print or write the JSON Schema of the data files")
     _common(p)
@@ -265,7 +270,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
-    return run_bench(Paths(args.data, args.out), args.runs, args.skip_scaled)
+    return run_bench(Paths(args.data, args.out), args.runs, args.skip_scaled, args.only)
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {

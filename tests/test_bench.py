@@ -54,6 +54,25 @@ def test_bench_prints_every_figure(root, tmp_path: Path) -> None:  # type: ignor
     assert not (tmp_path / "site").exists()  # every build went to a temporary folder
 
 
+@pytest.mark.slow
+def test_bench_only_measures_the_groups_asked_for(root, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from handbook.bench import GROUPS
+    from handbook.cli import BENCH_GROUPS
+
+    assert BENCH_GROUPS == GROUPS
+    done = subprocess.run(
+        [sys.executable, "build.py", "bench", "--data", str(root("minimal")), "--out",
+         str(tmp_path / "site"), "--runs", "1", "--only", "rebuild", "--only", "parallel"],
+        cwd=REPO, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    rows = [ROW.match(line) for line in done.stdout.splitlines()[2:]]
+    assert [m["measure"] for m in rows if m] == [
+        "HTML one-rule rebuild, all 1 languages",
+        "HTML one-rule rebuild, en only",
+        f"HTML all 1 languages, parallel ({os.cpu_count()} cores)",
+    ]
+
+
 def test_the_edit_changes_one_rule_of_the_largest_chapter(root) -> None:  # type: ignore[no-untyped-def]
     data = root("sample")
     before = {p.name: p.read_text(encoding="utf-8") for p in (data / "sections").glob("*.yaml")}

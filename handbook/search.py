@@ -255,18 +255,6 @@ def vocabulary(texts: list[str], normalise: Normaliser,
     return {w: known[w] if w in known else costs[w] for w in sorted(words)}
 
 
-COSTS_NAME = "hb-word-costs.marshal"
-"""Beside the doctrees: the word costs of the last build, keyed by jieba's dictionary."""
-
-
-def _read_costs(path: Path, key: str) -> dict[str, int]:
-    try:
-        stored, costs = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    return costs if stored == key and isinstance(costs, dict) else {}
-
-
 @dataclass
 class IndexStats:
     units: int
@@ -316,10 +304,11 @@ def build_index(outdir: Path, lang: str, roles: dict[str, str], cache: Path | No
                 alternates: dict[str, str] | None = None) -> IndexStats:
     """Write ``hb-search-index.js`` and ``_static/hb-stemmer.js`` into a built site.
 
-    ``cache`` (the Sphinx doctree folder) keeps the parsed pages and the cut texts for the
-    next build of the same project; ``alternates`` are the source-language texts by anchor
+    ``cache`` (the Sphinx doctree folder) keeps the parsed pages for the next build of the
+    same project (the cut texts and word costs are kept per user: handbook/segment.py);
+    ``alternates`` are the source-language texts by anchor
     (source_texts), matched too where the source is Chinese in the other script."""
-    from .segment import MEMO_NAME, segmenter
+    from .segment import segmenter
 
     pages = _read_pages(outdir, cache)
     nav = next((n for name, n, _ in pages if name == "index.html"), [])
@@ -347,17 +336,12 @@ def build_index(outdir: Path, lang: str, roles: dict[str, str], cache: Path | No
     words: dict[str, int] = {}
     if chinese:
         seg = segmenter()
-        known: dict[str, int] = {}
-        if cache is not None:
-            seg.load_memo(cache / MEMO_NAME)
-            known = _read_costs(cache / COSTS_NAME, seg.memo_key)
+        seg.load_memo()
+        known = seg.read_table(seg.costs_file)
         words = vocabulary(texts, Normaliser(table), known)
-        if cache is not None:
-            seg.save_memo(cache / MEMO_NAME)
-            if words != known:
-                from .paths import write_atomic
-
-                write_atomic(cache / COSTS_NAME, marshal.dumps((seg.memo_key, words)))
+        seg.save_memo()
+        if any(word not in known for word in words):
+            seg.save_table(seg.costs_file, words, set(words))
     data = {"lang": lang, "chapters": chapters,
             "roles": [[r, roles[r]] for r in role_ids], "docs": docs,
             "t2s": "".join(k + v for k, v in table.items()), "words": words}

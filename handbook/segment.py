@@ -13,8 +13,11 @@ longer entries keyed by their first two characters
 shards a text needs just before the text is cut. The words are exactly jieba's; a whole
 Chinese site needs a tenth of the dictionary (keyed by first character it needed nearly all).
 
-The texts cut in a build and their words are also kept beside the doctrees
-(``hb-segments.marshal``), so the index made again after a one-rule edit cuts only that rule.
+The texts cut and their words, and the cost of every word, are kept once per user too
+(``….cuts`` and ``….costs`` beside the shards; pure functions of jieba's dictionary, like
+the shards), so an index made again after a one-rule edit cuts only that rule, and a clean
+build, another language in the same script or another handbook cuts only texts no build
+of this user has cut.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .log import logger
 from .paths import user_cache, write_atomic
@@ -73,8 +77,7 @@ def _write_shards(path: Path, freq: dict[str, int], total: int) -> None:
     write_atomic(path, marshal.dumps((total, singles, packed)))  # builds may share the cache
 
 
-MEMO_NAME = "hb-segments.marshal"
-_MEMO_LIMIT = 50_000  # texts; past it, those no page of the last build used are dropped
+_MEMO_LIMIT = 100_000  # texts or words; past it, those the last build did not use are dropped
 
 
 class Segmenter:
@@ -92,6 +95,7 @@ class Segmenter:
         self._pairs: dict[str, dict[str, bytes]] = {}  # unpacked shards by first character
         self._memo: dict[str, tuple[str, ...]] = {}
         self._used: set[str] = set()
+        self._new = False  # a text was cut that the memo did not have
         self._memo_key = f"{jieba.__version__} {self._path.name}"
 
     def _open(self) -> dict[str, bytes]:
@@ -122,30 +126,52 @@ class Segmenter:
         """What every cached cut depends on: jieba's version and its dictionary."""
         return self._memo_key
 
-    def load_memo(self, path: Path) -> None:
-        """Start a build with the texts an earlier build of the same project cut."""
-        self._memo, self._used = {}, set()
-        try:
-            key, memo = marshal.loads(path.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
-            return
-        if key == self._memo_key and isinstance(memo, dict):
-            self._memo = memo
+    @property
+    def memo_file(self) -> Path:
+        """The texts this user's builds cut, with their words."""
+        return self._path.with_suffix(".cuts")
 
-    def save_memo(self, path: Path) -> None:
+    @property
+    def costs_file(self) -> Path:
+        """The cost of every word this user's builds met (handbook/search.py)."""
+        return self._path.with_suffix(".costs")
+
+    def read_table(self, path: Path) -> dict[str, Any]:
+        """A table kept by save_table with this dictionary ({} if none or a stale one)."""
+        try:
+            key, table = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return {}
+        return table if key == self._memo_key and isinstance(table, dict) else {}
+
+    def save_table(self, path: Path, table: dict[str, Any], used: set[str]) -> None:
+        """Keep table, merged with what other builds kept meanwhile; past _MEMO_LIMIT
+        entries, only those in used. A read-only cache keeps nothing."""
+        merged = {**self.read_table(path), **table}
+        if len(merged) > _MEMO_LIMIT:
+            merged = {key: value for key, value in merged.items() if key in used}
+        try:
+            write_atomic(path, marshal.dumps((self._memo_key, merged)))
+        except OSError as error:
+            logger.debug("cannot write %s: %s", path, error)
+
+    def load_memo(self, path: Path | None = None) -> None:
+        """Start a build with the texts earlier builds cut (memo_file by default)."""
+        self._memo = self.read_table(path or self.memo_file)
+        self._used, self._new = set(), False
+
+    def save_memo(self, path: Path | None = None) -> None:
         """Keep this build's texts for the next one (nothing is written if none was cut)."""
-        if not self._used:
-            return
-        memo = self._memo
-        if len(memo) > _MEMO_LIMIT:
-            memo = {text: words for text, words in memo.items() if text in self._used}
-        write_atomic(path, marshal.dumps((self._memo_key, memo)))
+        if self._new:
+            self.save_table(path or self.memo_file, self._memo, self._used)
+            self._new = False
 
     def cut_for_search(self, text: str) -> list[str]:
         self._used.add(text)
         words = self._memo.get(text)
         if words is None:
             words = self._memo[text] = tuple(self._cut(text))
+            self._new = True
         return list(words)
 
     def frequency(self, word: str) -> int:

@@ -1,4 +1,4 @@
-"""Chinese search segmentation: the lazily loaded dictionary and the per-project memo cut
+"""Chinese search segmentation: the lazily loaded dictionary and the per-user memo cut
 exactly as jieba does."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import jieba
 import pytest
 import yaml
 
-from handbook.segment import MEMO_NAME, Segmenter
+from handbook.segment import Segmenter
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -66,15 +66,15 @@ def test_a_whole_site_loads_a_small_part_of_the_dictionary(cache: Path) -> None:
     assert len(segmenter._tokenizer.FREQ) < 0.15 * len(jieba.dt.FREQ)
 
 
-def test_memo_serves_texts_cut_by_an_earlier_build(cache: Path, tmp_path: Path,
+def test_memo_serves_texts_cut_by_an_earlier_build(cache: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    memo = tmp_path / MEMO_NAME
     first = Segmenter()
-    first.load_memo(memo)  # none yet
+    first.load_memo()  # none yet
     words = first.cut_for_search("服务质量管理部")
-    first.save_memo(memo)
+    first.save_memo()
+    assert first.memo_file.parent == cache / "segment"
     second = Segmenter()
-    second.load_memo(memo)
+    second.load_memo()
 
     def no_cutting(text: str) -> list[str]:
         raise AssertionError(f"cut {text!r} again")
@@ -91,7 +91,7 @@ def test_memo_serves_texts_cut_by_an_earlier_build(cache: Path, tmp_path: Path,
     marshal.dumps(["a list"]),
 ])
 def test_a_stale_or_broken_memo_is_ignored(cache: Path, tmp_path: Path, content: bytes) -> None:
-    memo = tmp_path / MEMO_NAME
+    memo = tmp_path / "memo.cuts"
     memo.write_bytes(content)
     segmenter = Segmenter()
     segmenter.load_memo(memo)
@@ -100,9 +100,49 @@ def test_a_stale_or_broken_memo_is_ignored(cache: Path, tmp_path: Path, content:
 
 def test_nothing_is_written_when_nothing_was_cut(cache: Path, tmp_path: Path) -> None:
     segmenter = Segmenter()
-    segmenter.load_memo(tmp_path / MEMO_NAME)
-    segmenter.save_memo(tmp_path / MEMO_NAME)
-    assert not (tmp_path / MEMO_NAME).exists()
+    segmenter.load_memo(tmp_path / "memo.cuts")
+    segmenter.save_memo(tmp_path / "memo.cuts")
+    assert not (tmp_path / "memo.cuts").exists()
+
+
+def test_builds_sharing_the_memo_keep_each_others_texts(cache: Path) -> None:
+    """Two languages built at once save the memo one after the other: the second keeps
+    the first one's texts."""
+    one, two = Segmenter(), Segmenter()
+    one.load_memo()
+    two.load_memo()
+    one.cut_for_search("服务质量")
+    two.cut_for_search("顾客投诉")
+    one.save_memo()
+    two.save_memo()
+    assert set(Segmenter().read_table(one.memo_file)) == {"服务质量", "顾客投诉"}
+
+
+def test_a_clean_build_cuts_no_text_an_earlier_build_cut(cache: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cut texts and word costs are kept per user, not per project: the index of a new
+    output folder (or of a language in the same script) opens no dictionary."""
+    from handbook import segment
+    from handbook.search import build_index, read_index
+
+    page = ('<nav id="hb-nav"></nav><article class="hb-body"><section id="greet">'
+            "<h1>问候</h1><p>顾客走进三米范围时，主动看向顾客并露出微笑。</p></section></article>")
+    sites = [tmp_path / "one", tmp_path / "two"]
+    for site in sites:
+        site.mkdir()
+        (site / "index.html").write_text(page, encoding="utf-8")
+    monkeypatch.setattr(segment, "_SEGMENTER", None)
+    build_index(sites[0], "zh_CN", {})  # no project cache, as in a new output folder
+    monkeypatch.setattr(segment, "_SEGMENTER", None)  # a new process
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the dictionary was opened")
+
+    monkeypatch.setattr(Segmenter, "_open", refuse)
+    build_index(sites[1], "zh_CN", {})
+    first, second = (read_index(site / "hb-search-index.js") for site in sites)
+    assert first == second
+    assert {"顾客", "微笑", "问候"} <= second["words"].keys()
 
 
 def test_a_broken_shard_file_is_written_again(cache: Path) -> None:

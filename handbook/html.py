@@ -327,5 +327,5 @@ def build_site(handbook: Any, lang: str, labels: dict[str, str], template_dirs: 
     (outdir / "searchindex.js").unlink(missing_ok=True)  # Sphinx's, from before search.py
     build_search_index(outdir, lang, {a.id: str(a.name) for a in handbook.meta.audiences},
                        doctrees, source_texts(source, lang) if source is not None else None)
-    install_web_fonts(outdir, face_map, font_cache, lang)
+    install_web_fonts(outdir, face_map, font_cache, lang, doctrees)
     return outdir, problems

@@ -177,7 +177,7 @@ def script_table(texts: list[str]) -> dict[str, str]:
     Chinese character of the texts. The normal form is the Simplified form of the character's
     Traditional form (OpenCC t2s after s2t), so 着 and 著, 发, 發 and 髮 meet."""
     normal = _normal_forms()
-    targets = {normal.get(c, c) for text in texts for c in _CJK.findall(text)}
+    targets = {normal.get(c, c) for c in set().union(*texts) if _CJK.match(c)}
     return {c: n for c, n in normal.items() if n in targets}
 
 

@@ -58,7 +58,9 @@ def _shard_file() -> Path:
         import jieba
 
     dictionary = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
-    digest = hashlib.sha256(dictionary.read_bytes()).hexdigest()[:16]
+    with dictionary.open("rb") as fh:  # its head and size: reading all 5 MB took 20 ms a build
+        head = fh.read(65536)
+    digest = hashlib.sha256(head + str(dictionary.stat().st_size).encode()).hexdigest()[:16]
     return user_cache("segment") / f"jieba-{jieba.__version__}-{digest}-3.shards"
 
 

@@ -13,10 +13,15 @@ the site is 400 KB per weight. So after Sphinx has written the pages:
 - the fonts of the other scripts (Traditional on a Simplified site, the Latin face) hold
   only what they draw: text marked with their ``lang``, and Latin letters and digits;
 - the ``@font-face`` rules go to ``_static/fonts.css``, written with the files.
+
+The characters of each page are kept beside the doctrees (``hb-font-pages.marshal``, by the
+page's digest), so a rebuild reads again only the pages Sphinx wrote again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import re
 from collections import Counter
 from pathlib import Path
@@ -65,6 +70,51 @@ def _slices(pages: list[set[str]], rest: set[str]) -> list[set[str]]:
     return [s for s in slices if s]
 
 
+PAGES_NAME = "hb-font-pages.marshal"
+_Chars = tuple[set[str], set[str], dict[str, set[str]]]  # shown, bold, marked by script
+
+
+def _page_chars(html: str) -> _Chars:
+    """The characters a page shows, those it shows in bold, and those marked with a lang."""
+    shown = "".join(_SHOWN.findall(html))
+    chars = set(_text(html) + _text(shown)) - {"\n", "\t", "\r"}
+    bold: set[str] = set()
+    for match in _BOLD.finditer(html):
+        bold |= set(_text(match[2] or match[4]))
+    marked: dict[str, set[str]] = {}
+    for match in _LANG.finditer(html):
+        script = _SCRIPT_OF_LANG.get(match[2], "latin")
+        marked[script] = marked.get(script, set()) | set(_text(match[3]))
+    return chars, bold, marked
+
+
+def _read_pages(outdir: Path, memo: Path | None) -> list[_Chars]:
+    """The characters of every page; a page whose HTML did not change since the last build
+    (memo, the doctree folder) is not read again."""
+    known: dict[str, tuple[str, _Chars]] = {}
+    if memo is not None:
+        try:
+            loaded = marshal.loads((memo / PAGES_NAME).read_bytes())
+            known = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError, EOFError, TypeError):
+            known = {}
+    pages, now = [], {}
+    for path in sorted(outdir.glob("*.html")):
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        entry = known.get(path.name)
+        if not (isinstance(entry, tuple) and entry[0] == digest):
+            html = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text
+            entry = (digest, _page_chars(html))
+        now[path.name] = entry
+        pages.append(entry[1])
+    if memo is not None and now != known:
+        from .paths import write_atomic
+
+        write_atomic(memo / PAGES_NAME, marshal.dumps(now))
+    return pages
+
+
 def unicode_range(chars: set[str]) -> str:
     """``U+4E00-4E02,U+4E09 …`` for a set of characters."""
     points = sorted(ord(c) for c in chars)
@@ -78,23 +128,21 @@ def unicode_range(chars: set[str]) -> str:
     return ",".join(parts)
 
 
-def install_web_fonts(outdir: Path, face_map: dict[str, Face], cache: Path, lang: str) -> int:
-    """Write ``_static/fonts/*.woff2`` and ``_static/fonts.css``; return the font bytes."""
+def install_web_fonts(outdir: Path, face_map: dict[str, Face], cache: Path, lang: str,
+                      memo: Path | None = None) -> int:
+    """Write ``_static/fonts/*.woff2`` and ``_static/fonts.css``; return the font bytes.
+    ``memo`` (the doctree folder) keeps the characters of each page for the next build."""
     page_script = {"zh_CN": "hans", "zh_TW": "hant"}.get(lang, "latin")
     pages: list[set[str]] = []
     bold_pages: list[set[str]] = []
     bold: set[str] = set()
     marked: dict[str, set[str]] = {s: set() for s in ("hans", "hant", "latin")}
-    for path in sorted(outdir.glob("*.html")):
-        html = path.read_text(encoding="utf-8")
-        shown = "".join(_SHOWN.findall(html))
-        pages.append(set(_text(html) + _text(shown)) - {"\n", "\t", "\r"})
-        bold_pages.append(set())
-        for match in _BOLD.finditer(html):
-            bold_pages[-1] |= set(_text(match[2] or match[4]))
-        bold |= bold_pages[-1]
-        for match in _LANG.finditer(html):
-            marked[_SCRIPT_OF_LANG.get(match[2], "latin")] |= set(_text(match[3]))
+    for chars, page_bold, page_marked in _read_pages(outdir, memo):
+        pages.append(set(chars))
+        bold_pages.append(set(page_bold))
+        bold |= page_bold
+        for script, marks in page_marked.items():
+            marked[script] |= marks
     rest: set[str] = set()  # what only scripts show: search results (titles are bold there)
     for path in sorted((outdir / "_static").glob("hb-*.js")):
         rest |= set(path.read_text(encoding="utf-8", errors="ignore"))

@@ -23,6 +23,7 @@ of this user has cut.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import marshal
 import sys
@@ -54,14 +55,17 @@ def _quick_jieba_import() -> Iterator[None]:
 
 
 def _shard_file() -> Path:
-    with _quick_jieba_import():
-        import jieba
-
-    dictionary = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
-    with dictionary.open("rb") as fh:  # its head and size: reading all 5 MB took 20 ms a build
+    """The shards' file, named by jieba's code and its dictionary's head and size: found
+    without importing jieba (20 ms), which a build whose texts were all cut before skips."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:  # pragma: no cover - a declared dependency
+        raise ImportError("jieba is not installed")
+    package = Path(spec.origin).parent
+    dictionary = package / "dict.txt"  # jieba.DEFAULT_DICT_NAME
+    with dictionary.open("rb") as fh:  # reading all 5 MB took 20 ms a build
         head = fh.read(65536)
-    digest = hashlib.sha256(head + str(dictionary.stat().st_size).encode()).hexdigest()[:16]
-    return user_cache("segment") / f"jieba-{jieba.__version__}-{digest}-3.shards"
+    key = (package / "__init__.py").read_bytes() + head + str(dictionary.stat().st_size).encode()
+    return user_cache("segment") / f"jieba-{hashlib.sha256(key).hexdigest()[:16]}-3.shards"
 
 
 def _write_shards(path: Path, freq: dict[str, int], total: int) -> None:
@@ -86,11 +90,7 @@ class Segmenter:
     """``cut_for_search`` of jieba's default dictionary, loading only the shards it needs."""
 
     def __init__(self) -> None:
-        with _quick_jieba_import():
-            import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer: Any = None  # jieba's, made when a text is first cut
         self._path = _shard_file()
         self._shards: dict[str, bytes] | None = None
         self._loaded: set[str] = set()
@@ -98,14 +98,18 @@ class Segmenter:
         self._memo: dict[str, tuple[str, ...]] = {}
         self._used: set[str] = set()
         self._new = False  # a text was cut that the memo did not have
-        self._memo_key = f"{jieba.__version__} {self._path.name}"
+        self._memo_key = self._path.name
 
     def _open(self) -> dict[str, bytes]:
         """The shards by first two characters; empty once jieba has loaded the whole
         dictionary itself (no shard file yet, or an unreadable one)."""
         if self._shards is not None:
             return self._shards
-        tokenizer = self._tokenizer
+        with _quick_jieba_import():
+            import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = self._tokenizer = jieba.Tokenizer()
         try:
             total, singles, shards = marshal.loads(self._path.read_bytes())
             if not (isinstance(singles, dict) and isinstance(shards, dict)):
@@ -125,7 +129,7 @@ class Segmenter:
 
     @property
     def memo_key(self) -> str:
-        """What every cached cut depends on: jieba's version and its dictionary."""
+        """What every cached cut depends on: jieba's code and its dictionary."""
         return self._memo_key
 
     @property

@@ -181,3 +181,23 @@ def test_a_rebuild_with_no_new_word_opens_no_dictionary(monkeypatch: pytest.Monk
     assert vocabulary(texts, normal, first) == first
     with pytest.raises(AssertionError, match="dictionary was opened"):
         vocabulary([*texts, "嘉和蓝标准色"], normal, first)
+
+
+def test_an_index_of_texts_cut_before_imports_no_jieba(cache: Path, tmp_path: Path) -> None:
+    """A new process whose texts are all in the memo neither imports jieba (20 ms) nor opens
+    its dictionary: a one-rule rebuild whose words were seen before."""
+    import subprocess
+    import sys
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(
+        '<article class="hb-body"><section id="greet"><h1>问候</h1>'
+        "<p>顾客走进三米范围时，主动看向顾客并露出微笑。</p></section></article>",
+        encoding="utf-8")
+    script = ("import sys; from pathlib import Path; from handbook.search import build_index; "
+              "build_index(Path(sys.argv[1]), 'zh_CN', {}); "
+              "print('jieba' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", script, str(site)], capture_output=True,
+                           text=True, check=True, cwd=REPO) for _ in range(2)]
+    assert [run.stdout.strip() for run in runs] == ["True", "False"]

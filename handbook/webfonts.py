@@ -15,7 +15,9 @@ the site is 400 KB per weight. So after Sphinx has written the pages:
 - the ``@font-face`` rules go to ``_static/fonts.css``, written with the files.
 
 The characters of each page are kept beside the doctrees (``hb-font-pages.marshal``, by the
-page's digest), so a rebuild reads again only the pages Sphinx wrote again.
+page's digest), so a rebuild reads again only the pages Sphinx wrote again; when no page,
+result or font file brings a change to the character sets, the fonts written last time stay
+as they are (``hb-fonts.marshal``).
 """
 
 from __future__ import annotations
@@ -115,6 +117,41 @@ def _read_pages(outdir: Path, memo: Path | None) -> list[_Chars]:
     return pages
 
 
+DONE_NAME = "hb-fonts.marshal"
+
+
+def _inputs_key(lang: str, face_map: dict[str, Face], pages: list[set[str]],
+                bold_pages: list[set[str]], sets: list[set[str]]) -> str:
+    """A digest of everything the font files and fonts.css are made from."""
+    def chars(group: set[str]) -> str:
+        return "".join(sorted(group))
+
+    fonts = []
+    for script, face in sorted(face_map.items()):
+        for font in (face.regular, face.bold):
+            stat = font.stat() if font is not None and font.is_file() else None
+            fonts.append((script, face.family, face.slug, str(font),
+                          (stat.st_size, stat.st_mtime_ns) if stat else None))
+    key = marshal.dumps((2, lang, fonts, [chars(p) for p in pages],
+                         [chars(p) for p in bold_pages], [chars(s) for s in sets]))
+    return hashlib.sha256(key).hexdigest()
+
+
+def _unchanged(outdir: Path, memo: Path | None, key: str) -> int | None:
+    """The font bytes of the last build when it had the same inputs and its files are there."""
+    if memo is None:
+        return None
+    try:
+        done_key, total, names = marshal.loads((memo / DONE_NAME).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    fonts_dir = outdir / "_static" / "fonts"
+    if done_key != key or not (outdir / "_static" / "fonts.css").is_file() \
+            or not all((fonts_dir / name).is_file() for name in names):
+        return None
+    return int(total)
+
+
 def unicode_range(chars: set[str]) -> str:
     """``U+4E00-4E02,U+4E09 …`` for a set of characters."""
     points = sorted(ord(c) for c in chars)
@@ -152,6 +189,11 @@ def install_web_fonts(outdir: Path, face_map: dict[str, Face], cache: Path, lang
         rest |= set("".join(d[3] + d[4] + d[5] for d in index["docs"]))
         rest |= set("".join(c[1] for c in index["chapters"] + index["roles"]))
     every = set().union(*pages, rest) if pages else rest
+    key = _inputs_key(lang, face_map, pages, bold_pages,
+                      [bold, rest, *(marked[s] for s in sorted(marked))])
+    done = _unchanged(outdir, memo, key)
+    if done is not None:
+        return done
     cjk_every = every - _latin(every)
     fonts_dir = outdir / "_static" / "fonts"
     fonts_dir.mkdir(parents=True, exist_ok=True)
@@ -198,4 +240,8 @@ def install_web_fonts(outdir: Path, face_map: dict[str, Face], cache: Path, lang
     target = outdir / "_static" / "fonts.css"
     if not target.is_file() or target.read_bytes() != sheet:
         target.write_bytes(sheet)
+    if memo is not None:
+        from .paths import write_atomic
+
+        write_atomic(memo / DONE_NAME, marshal.dumps((key, total, sorted(wanted))))
     return total

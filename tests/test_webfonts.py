@@ -44,3 +44,27 @@ def test_a_rebuild_reads_only_the_changed_pages(tmp_path: Path,
                                        "b.html": "电话铃响两声之内接听"})
     webfonts.install_web_fonts(fresh, face_map, cache, "zh_CN")
     assert again == (fresh / "_static" / "fonts.css").read_text(encoding="utf-8") != first
+
+
+def test_fonts_are_not_cut_again_when_no_character_changed(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    face_map = faces([], tmp_path)
+    site = _site(tmp_path / "site", {"a.html": "顾客走进三米范围时主动微笑"})
+    memo = tmp_path / "doctrees"
+    memo.mkdir()
+    webfonts.install_web_fonts(site, face_map, tmp_path / "fonts", "zh_CN", memo)
+    css = (site / "_static" / "fonts.css").read_text(encoding="utf-8")
+    files = sorted(p.name for p in (site / "_static" / "fonts").iterdir())
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a font was cut again")
+
+    monkeypatch.setattr(webfonts, "subset_font", refuse)
+    _site(site, {"a.html": "顾客" + "走进三米范围时主动微笑"[::-1]})  # the same characters
+    webfonts.install_web_fonts(site, face_map, tmp_path / "fonts", "zh_CN", memo)
+    assert (site / "_static" / "fonts.css").read_text(encoding="utf-8") == css
+    assert sorted(p.name for p in (site / "_static" / "fonts").iterdir()) == files
+    _site(site, {"a.html": "顾客走进五米范围时主动微笑"})  # 五 is new
+    with pytest.raises(AssertionError, match="cut again"):
+        webfonts.install_web_fonts(site, face_map, tmp_path / "fonts", "zh_CN", memo)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .assets import published_extension
 from .colors import contrast_ratio
 from .errors import Location, Problem
 from .fonts import Face, faces
 from .log import logger
+from .logos import site_logos
 from .paths import THEMES
 from .render import Renderer
 from .rst import sync_tree
@@ -120,11 +120,9 @@ def project_files(handbook: Any, lang: str, labels: dict[str, str], template_dir
                 read_asset(handbook.data_dir, asset)
     theme, theme_static = theme_settings(theme_path, "web")
     files.update(theme_static)
-    logo = ""
-    if meta.organisation.logo:  # published under the type its bytes have (validated)
-        data = read_asset(handbook.data_dir, meta.organisation.logo)
-        logo = f"_static/logo.{published_extension(data)}"
-        files[logo] = data
+    # published under the types their bytes have (validated); the header's per the VI
+    logos = site_logos(handbook, lambda name: read_asset(handbook.data_dir, name))
+    files.update(logos.files)
     files["_static/brand.css"] = brand_css(handbook, face_map, lang)
     owners = {o.id: str(o.name) for o in meta.owners}
     hb_site = {
@@ -141,7 +139,7 @@ def project_files(handbook: Any, lang: str, labels: dict[str, str], template_dir
         "pdf": site.pdf,
         "audiences": [{"id": a.id, "name": str(a.name)} for a in meta.audiences],
         "owners": {s.id: owners.get(s.governance.owner, "") for s in handbook.sections},
-        "logo": logo,
+        **logos.context(),
     }
     conf = sphinx_conf(handbook, lang, labels, theme_path, "web", hb_site)
     conf.update(theme)

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docutils import nodes
@@ -29,6 +30,8 @@ from ..csp import csp_meta
 from ..log import logger
 from ..paths import template_cache
 from . import assessments, layers, rewrites
+
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\n?')
 
 # --- translation notices -------------------------------------------------------------------
 
@@ -189,8 +192,9 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
                   doctree: Any) -> None:
     from markupsafe import Markup, escape
 
-    # first in <head> after the charset: the policy covers every script and style after it
-    context["metatags"] = csp_meta() + context.get("metatags", "")
+    # first in <head> after the charset: the policy covers every script and style after it;
+    # the viewport is the basic layout's (docutils writes a second one into the metatags)
+    context["metatags"] = csp_meta() + _VIEWPORT.sub("", context.get("metatags", ""))
     site: dict[str, Any] = app.config.hb_site
     prefix = "../" * pagename.count("/")
     up = prefix + "../../"  # from <version>/<lang>/page.html to <out>/
@@ -228,6 +232,12 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
                       for a in site.get("audiences", [])],
         "owner": escape(site.get("owners", {}).get(pagename, "")),
         "logo": str(site.get("logo") or ""),  # the published file: _static/logo.<type>
+        # the VI's variant for the header's colour, its mark for a phone, and the favicon
+        "header_logo": str(site.get("header_logo") or ""),
+        "header_mark": str(site.get("header_mark") or ""),
+        "header_size": [int(v) for v in site.get("header_size") or ()],
+        "favicon": str(site.get("favicon") or ""),
+        "favicon_type": str(site.get("favicon_type") or ""),
     }
     context["hb_markup"] = Markup
     context["hb_page_toc"] = _page_toc(doctree)

@@ -73,6 +73,19 @@ class SiteInfo:
         return self.changes is not None
 
 
+def focus_colors(colors: dict[str, str]) -> tuple[str, str]:
+    """The focus ring's colour on the page background (the VI colour of primary, link and
+    text that stands out most from it) and on the primary-coloured header (white or black).
+    WCAG 2.2 asks 3:1 of a focus indicator against what it sits on."""
+    background = colors["background"]
+    focus = max((colors[r] for r in ("primary", "link", "text")),
+                key=lambda c: contrast_ratio(c, background))
+    primary = colors["primary"]
+    on_primary = "#FFFFFF" if contrast_ratio("#FFFFFF", primary) >= \
+        contrast_ratio("#000000", primary) else "#000000"
+    return focus, on_primary
+
+
 def brand_css(handbook: Any, face_map: dict[str, Face], lang: str) -> str:
     """CSS custom properties and swatch classes from the VI data (the @font-face rules are
     in fonts.css, written with the font files: webfonts.py)."""
@@ -96,6 +109,9 @@ def brand_css(handbook: Any, face_map: dict[str, Face], lang: str) -> str:
     names = {"background": "bg"}
     for role, value in colors.items():
         lines.append(f"  --hb-{names.get(role, role)}: {value};")
+    focus, on_primary = focus_colors(colors)
+    lines.append(f"  --hb-focus: {focus};")
+    lines.append(f"  --hb-focus-on-primary: {on_primary};")
     for script in ("latin", "hans", "hant"):
         lines.append(f"  --hb-font-{script}: {face_map[script].stack(families)};")
     lines.append(f"  --hb-font: var(--hb-font-{page_script});")

@@ -46,6 +46,11 @@ class View:
         return self._obj
 
 
+def list_separator(lang: str) -> str:
+    """What joins the items of a list in running text: the enumeration comma 、 in Chinese."""
+    return "、" if lang.split("_")[0] == "zh" else ", "
+
+
 def view(value: Any) -> Any:
     if isinstance(value, BaseModel):
         extra: dict[str, Any] = {}
@@ -76,6 +81,8 @@ class Renderer:
         self.lang = lang
         self.labels = labels
         self.env = make_env(template_dirs)
+        self.list_sep = list_separator(lang)
+        self.env.filters["series"] = lambda items: Rst(self.list_sep.join(map(str, items)))
         self.audience: str | None = None
         self.env.tests["applies"] = lambda item: applies_to(item.audience_ids, self.audience)
         meta = handbook.meta
@@ -91,7 +98,7 @@ class Renderer:
             "lang": lang,
             "owner_name": lambda oid: self.owner_names.get(oid, rst_escape(oid)),
             "audience_names": self.audience_list,
-            "refs": lambda ids: Rst(", ".join(ref_link(i) for i in ids)),
+            "refs": lambda ids: Rst(self.list_sep.join(ref_link(i) for i in ids)),
             "ref_link": ref_link,
             "contrast": _contrast,
             "asset": lambda rel: Rst("/_assets/" + rel.removeprefix("assets/")),
@@ -124,7 +131,7 @@ class Renderer:
         return Rst(out)
 
     def audience_list(self, ids: list[str]) -> Rst:
-        return Rst(", ".join(self.audience_names.get(i, rst_escape(i)) for i in ids))
+        return Rst(self.list_sep.join(self.audience_names.get(i, rst_escape(i)) for i in ids))
 
     def audience_items(self, section: Section) -> list[View]:
         """Rules, phrases and cases of a section that apply to the current audience."""
@@ -169,8 +176,8 @@ class Renderer:
         if self.handbook.glossary is not None:
             pages["glossary.rst"] = self.page("glossary.rst.j2")
         if self.handbook.provenance is not None:  # a layer: what it changes, and why
-            pages["local-rules.rst"] = self.page("local.rst.j2",
-                                           **local_context(self.handbook, self.gettext))
+            local = local_context(self.handbook, self.gettext, self.list_sep)
+            pages["local-rules.rst"] = self.page("local.rst.j2", **local)
         return pages
 
     def print_pages(self, audiences: list[str],
@@ -195,7 +202,7 @@ class Renderer:
                         if applies_to(c.audiences, aud.id)}
 
             def refs(ids: list[str], present: set[str] = present) -> Rst:
-                return Rst(", ".join(ref_link(i) if anchor(bare_id(i)) in present
+                return Rst(self.list_sep.join(ref_link(i) if anchor(bare_id(i)) in present
                                      else ref_elsewhere(i) for i in ids))
 
             pages[f"onboarding-{aud.id}"] = self.page(

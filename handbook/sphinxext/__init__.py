@@ -29,7 +29,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..csp import csp_meta
 from ..log import logger
 from ..paths import template_cache
-from . import assessments, layers, rewrites
+from . import assessments, layers, permalinks, rewrites
 
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\n?')
 
@@ -275,6 +275,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("hb-passage", PassageDirective)
     app.add_directive("hb-checklist", ChecklistDirective)
     assessments.setup(app)
+    permalinks.setup(app)
     app.add_transform(ExplicitIds)
     app.connect("builder-inited", _no_sphinx_search)
     app.connect("builder-inited", _harden)

@@ -62,18 +62,19 @@ class ResolveRuleLinks(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         labels = self.env.domaindata["std"]["anonlabels"]
-        builder = self.app.builder
         for link in list(self.document.findall(hb_rulelink)):
             docname, labelid = labels.get(link["target"], ("", ""))
             if not docname:
                 _log.warning("rule link: no anchor %r", link["target"], location=link)
                 link.replace_self(nodes.inline("", "", *link.children))
                 continue
-            link["refuri"] = builder.get_relative_uri(self.env.docname, docname) + "#" + labelid
+            link["docname"], link["labelid"] = docname, labelid
 
 
 def visit_rulelink(self: Any, node: hb_rulelink) -> None:
-    self.body.append(f'<a href="{self.attval(node["refuri"])}">')
+    builder = self.builder
+    uri = builder.get_relative_uri(builder.current_docname, node["docname"])
+    self.body.append(f'<a href="{self.attval(uri + "#" + node["labelid"])}">')
 
 
 def depart_rulelink(self: Any, node: hb_rulelink) -> None:

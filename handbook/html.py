@@ -65,6 +65,8 @@ class SiteInfo:
     pages: dict[str, list[str]] = field(default_factory=dict)
     latest: str = ""
     pdf: str | None = None
+    onboarding: list[str] = field(default_factory=list)
+    """Audience ids whose onboarding-<id>.pdf the published site will have (linked)."""
     changes: Any = None
     """versions.Changes against the previous edition, or None for the first one."""
 
@@ -123,7 +125,8 @@ def project_files(handbook: Any, lang: str, labels: dict[str, str], template_dir
                   theme_path: Path, site: SiteInfo, face_map: dict[str, Face]) -> dict[str, Any]:
     """Relative path -> content of every file of the site's Sphinx project."""
     renderer = Renderer(handbook, lang, labels, template_dirs)
-    extra = {"has_changes": site.has_changes, "pdf_name": site.pdf}
+    extra = {"has_changes": site.has_changes, "pdf_name": site.pdf,
+             "onboarding": site.onboarding}
     files: dict[str, Any] = dict(renderer.site_pages(extra))
     if site.changes is not None:
         files["changes.rst"] = renderer.changes_page(

@@ -20,7 +20,7 @@ from .glossary import glossary_rows
 from .layerbuild import local_context, template_globals
 from .metadiff import meta_rows
 from .rst import Rst, anchor, bare_id, make_env, ref_elsewhere, ref_link, rst_escape
-from .section import Section, applies_to
+from .section import Section, applies_to, effective_audiences
 
 if TYPE_CHECKING:
     from .validate import Handbook
@@ -88,6 +88,7 @@ class Renderer:
         meta = handbook.meta
         self.owner_names = {o.id: view(o.name) for o in meta.owners}
         self.audience_names = {a.id: view(a.name) for a in meta.audiences}
+        self.effective = effective_audiences(handbook.sections)
         self.globals: dict[str, Any] = {
             "_": self.gettext,
             "_p": self.pgettext,
@@ -106,7 +107,10 @@ class Renderer:
             "script_names": {"latin": "Latin", "hans": "Simplified Chinese",
                              "hant": "Traditional Chinese"},
             "audience_items": self.audience_items,
+            "audience_groups": self.audience_groups,
+            "aud_classes": self.audience_classes,
             "checklist_row": _checklist_row,
+            "onboarding": [],
             "has_changes": False,
             "pdf_name": None,
             "mission": None,
@@ -145,6 +149,32 @@ class Renderer:
             out += [view(p) for p in pgroup.phrases if applies_to(p.audiences, self.audience)]
         return out
 
+    def audience_groups(self, section: Section) -> list[dict[str, Any]]:
+        """What applies to the current audience in a section, group by group: anchor, title
+        (None for the chapter's cases, which have no group: the template names them) and
+        checklist rows."""
+        out: list[dict[str, Any]] = []
+        if not applies_to(section.audiences, self.audience):
+            return out
+        for group in section.groups:
+            if applies_to(group.audiences, self.audience):
+                rows = [_checklist_row(r) for r in group.rules
+                        if applies_to(r.audiences, self.audience)]
+                out.append({"anchor": anchor(group.id), "title": view(group.title), "rows": rows})
+        for pgroup in section.phrase_groups:
+            rows = [_checklist_row(p) for p in pgroup.phrases
+                    if applies_to(p.audiences, self.audience)]
+            out.append({"anchor": anchor(pgroup.id), "title": view(pgroup.title), "rows": rows})
+        rows = [_checklist_row(c) for c in section.cases if applies_to(c.audiences, self.audience)]
+        out.append({"anchor": Rst("cases"), "title": None, "rows": rows})
+        return [g for g in out if g["rows"]]
+
+    def audience_classes(self, item: View) -> Rst:
+        """The aud-<id> classes the role filter reads: the item's audiences narrowed by its
+        chapter's and group's, so the filter shows what the role page lists."""
+        ids = self.effective.get(str(getattr(item.raw, "id", "")), item.audience_ids)
+        return Rst(" ".join(f"aud-{a}" for a in ids))
+
     def item_ids(self) -> list[str]:
         """Every rule, phrase and case ID of the handbook, sorted: the rule-ID index."""
         ids = [r.id for s in self.handbook.sections for g in s.groups for r in g.rules]
@@ -171,8 +201,9 @@ class Renderer:
         for section in self.handbook.sections:
             pages[f"{section.id}.rst"] = self.page("section.rst.j2", section=view(section))
         for aud in self.handbook.meta.audiences:
-            pages[f"for-{aud.id}.rst"] = self.page("audience.rst.j2", audience=aud.id,
-                                                  aud=view(aud))
+            pages[f"for-{aud.id}.rst"] = self.page(
+                "audience.rst.j2", audience=aud.id, aud=view(aud),
+                onboarding=extra.get("onboarding", []))
         if self.handbook.glossary is not None:
             pages["glossary.rst"] = self.page("glossary.rst.j2")
         if self.handbook.provenance is not None:  # a layer: what it changes, and why

@@ -5,6 +5,7 @@
   the right ``lang`` attribute;
 - ``hb-assessment`` / ``hb-question`` / ``hb-band`` turn self-assessments into HTML forms
   (assessments.py);
+- ``hb-checklist`` lists what applies to a role, each row a link to its rule (rolelist.py);
 - a transform gives every section only its explicit ASCII ids (never ``id1``), so one-page
   print builds have no colliding anchors;
 - raw and file-insertion directives are switched off for every document;
@@ -29,7 +30,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..csp import csp_meta
 from ..log import logger
 from ..paths import template_cache
-from . import assessments, layers, permalinks, rewrites
+from . import assessments, layers, permalinks, rewrites, rolelist
 
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\n?')
 
@@ -98,54 +99,19 @@ def depart_passage(self: Any, node: hb_passage) -> None:
     self.body.append("</div>\n")
 
 
-# --- audience checklists ------------------------------------------------------------------
+# --- text shown in the source language ------------------------------------------------------
 
 
-class ChecklistDirective(SphinxDirective):
-    """Rows of (rule link, title, measure) built as nodes directly, one JSON object per line.
-
-    Audience pages list hundreds of rules; parsing them as a reST table costs seconds per
-    page, building the table costs milliseconds. The text never passes a reST parser.
-    """
-
-    has_content = True
-
-    def run(self) -> list[nodes.Node]:
-        import json
-
-        from sphinx.addnodes import pending_xref
-
-        table = nodes.table(classes=["hb-table", "hb-checklist"])
-        group = nodes.tgroup(cols=3)
-        table += group
-        for width in (20, 45, 35):
-            group += nodes.colspec(colwidth=width)
-        body = nodes.tbody()
-        group += body
-        for line in self.content:
-            if not line.strip():
-                continue
-            row_data = json.loads(line)
-            row = nodes.row()
-            ref = pending_xref("", refdomain="std", reftype="ref", reftarget=row_data["anchor"],
-                               refexplicit=True, refwarn=True)
-            ref += nodes.inline("", row_data["id"])
-            row += nodes.entry("", nodes.paragraph("", "", ref))
-            for key in ("title", "measure"):
-                para = nodes.paragraph()
-                text = row_data.get(key) or ""
-                if row_data.get(f"{key}_status", "ok") in ("missing", "fuzzy"):
-                    state = row_data[f"{key}_status"]
-                    inline = hb_untranslated(text, text, classes=["hb-untranslated", f"hb-{state}"])
-                    inline["lang"] = _lang_attr(self.env)
-                    inline["notice"] = _label(self.env, "Not yet translated" if state == "missing"
-                                              else "Translation may be out of date")
-                    para += inline
-                elif text:
-                    para += nodes.Text(text)
-                row += nodes.entry("", para)
-            body += row
-        return [table]
+def untranslated(env: Any, text: str, status: str) -> nodes.Node:
+    """Text built as a node (not parsed): marked with its notice when its translation is
+    missing or out of date."""
+    if status not in ("missing", "fuzzy"):
+        return nodes.Text(text)
+    node = hb_untranslated(text, text, classes=["hb-untranslated", f"hb-{status}"])
+    node["lang"] = _lang_attr(env)
+    node["notice"] = _label(env, "Not yet translated" if status == "missing"
+                            else "Translation may be out of date")
+    return node
 
 
 # --- explicit ids --------------------------------------------------------------------------
@@ -273,7 +239,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("hb-missing", _notice_role("missing"))
     app.add_role("hb-fuzzy", _notice_role("fuzzy"))
     app.add_directive("hb-passage", PassageDirective)
-    app.add_directive("hb-checklist", ChecklistDirective)
+    rolelist.setup(app)
     assessments.setup(app)
     permalinks.setup(app)
     app.add_transform(ExplicitIds)
@@ -286,4 +252,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     layers.setup(app)
     logger.debug("handbook Sphinx extension loaded")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}
+            "env_version": 2}

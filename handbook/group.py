@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
+import os
 import time
 from html import escape
 from pathlib import Path
@@ -19,10 +19,11 @@ from typing import Any
 
 from .csp import csp_meta
 from .layerbuild import find_layers
+from .layerseed import seed
 from .log import logger
+from .model import HandbookMeta
 from .paths import Paths
 from .publish import Tree, publish, redirect_page
-from .validate import Handbook
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Site:
 
     rel: str
     """Path under <out>: '' for the corporate handbook, else the layer's path under data/."""
-    handbook: Handbook
+    meta: HandbookMeta
     languages: list[str]
 
 
@@ -45,39 +46,22 @@ def build_group(options: Any) -> list[Tree]:
 
 
 def _build_group(options: Any) -> list[Tree]:
-    from .pipeline import build_locked, build_prepared
-    from .project import prepare
-    from .versions import site_pages
+    from .pipeline import build_locked
+    from .validate import load_handbook
 
     start = time.perf_counter()
     data = options.paths.data
     trees = build_locked(options)
-    sites: list[Site] = []
-    layer_trees: list[Tree] = []
-    built_paths = {data.resolve(): options.paths}
-    for folder in find_layers(data):
-        rel = folder.relative_to(data).as_posix()
-        paths = Paths(folder, options.paths.work / "layers" / rel / "site")
-        built_paths[folder.resolve()] = paths
-        prepared = prepare(folder, paths, options.languages, options.strict)
-        version = prepared.handbook.meta.version
-        provenance = prepared.handbook.provenance
-        below = built_paths.get(provenance.layers[-2].dir.resolve()) if provenance else None
-        if below is not None:
-            for lang in prepared.languages:
-                _seed(below.cache(version, lang), paths.cache(version, lang))
-        built = build_prepared(prepared, options, paths, extra={
-            "pages": {version: site_pages(prepared.handbook, False)}})
-        layer_trees += [dataclasses.replace(t, version=f"{rel}/{t.version}") for t in built]
-        sites.append(Site(rel, prepared.handbook, [t.lang for t in built if t.listed]))
-    from .validate import load_handbook
-
     corporate, _ = load_handbook(data)
     langs = sorted({t.lang for t in trees if t.listed}) or [corporate.meta.source_language]
-    sites.insert(0, Site("", corporate, langs))
+    sites = [Site("", corporate.meta, langs)]
+    layer_trees: list[Tree] = []
+    for rel, built, site in build_layers(options, find_layers(data)):
+        layer_trees += [dataclasses.replace(t, version=f"{rel}/{t.version}") for t in built]
+        sites.append(site)
     files = {"sites.html": sites_page(sites), "sites.css": SITES_CSS}
     for site in sites[1:]:
-        meta = site.handbook.meta
+        meta = site.meta
         lang = meta.source_language if meta.source_language in site.languages \
             else (site.languages or [meta.source_language])[0]
         files[f"{site.rel}/index.html"] = redirect_page(f"{meta.version}/{lang}/index.html")
@@ -92,12 +76,99 @@ def _build_group(options: Any) -> list[Tree]:
     return trees + layer_trees
 
 
-def _seed(below: Path, cache: Path) -> None:
-    """Start a layer's first build from the Sphinx project of the layer below: Sphinx then
-    reads again only the pages the layer changed (a layer shares most of its pages)."""
-    if below.is_dir() and not cache.exists():
-        shutil.copytree(below, cache, symlinks=True)
+def build_layers(options: Any, folders: list[Path]) -> list[tuple[str, list[Tree], Site]]:
+    """Build every layer (after the corporate handbook), in order of folders.
 
+    A layer starts from the built project of the layer below (layerseed), so it waits for
+    that one: the layers are built in waves (every layer whose base is built), each wave in
+    a pool of -j processes (default: one per core), one layer per process and its languages
+    one after the other. The results come back in the order of folders, whatever finished
+    first; a layer's error stops the build as it would alone, at its file and line."""
+    global _GROUP
+    workers = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
+    done: dict[Path, tuple[str, list[Tree], Site]] = {}
+    waiting = {folder.resolve(): folder for folder in folders}
+    _GROUP = options
+    try:
+        while waiting:
+            wave = [f for f in waiting.values() if _base(f) not in waiting]
+            if not wave:  # a loop of extends: the first one reports it when loaded
+                wave = [next(iter(waiting.values()))]
+            if workers > 1 and len(wave) > 1:
+                results = _in_pool(wave, min(workers, len(wave)), options.html)
+            else:
+                results = [_build_layer(folder) for folder in wave]
+            for folder, result in zip(wave, results, strict=True):
+                done[folder.resolve()] = result
+                del waiting[folder.resolve()]
+    finally:
+        _GROUP = None
+    return [done[folder.resolve()] for folder in folders]
+
+
+_GROUP: Any = None
+"""The options of the group build the layer workers share (set before forking them)."""
+
+
+def _in_pool(wave: list[Path], workers: int, html: bool) -> list[tuple[str, list[Tree], Site]]:
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .html import preload_sphinx
+
+    if html:
+        preload_sphinx()  # imported once here, shared by every worker
+    gc.freeze()  # what the forked workers share stays shared (see pipeline.build_prepared)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) \
+                as pool:
+            return list(pool.map(_build_layer, wave, [True] * len(wave)))
+    finally:
+        gc.unfreeze()
+
+
+def _build_layer(folder: Path, alone: bool = False) -> tuple[str, list[Tree], Site]:
+    """One layer's site under <work>/layers/<path>/, seeded from the layer below (a worker
+    of a pool runs its languages one after the other: alone)."""
+    from .pipeline import build_prepared
+    from .project import prepare
+    from .versions import site_pages
+
+    options = _GROUP
+    if alone:
+        options = dataclasses.replace(options, jobs=1)
+    data = options.paths.data
+    rel = folder.relative_to(data).as_posix()
+    paths = _layer_paths(options, folder)
+    prepared = prepare(folder, paths, options.languages, options.strict)
+    version = prepared.handbook.meta.version
+    provenance = prepared.handbook.provenance
+    if provenance is not None:
+        below_dir = provenance.layers[-2].dir
+        below = options.paths if below_dir.resolve() == data.resolve() \
+            else _layer_paths(options, below_dir)
+        for lang in prepared.languages:
+            seed(below.cache(version, lang), paths.cache(version, lang))
+    built = build_prepared(prepared, options, paths, extra={
+        "pages": {version: site_pages(prepared.handbook, False)}})
+    return rel, built, Site(rel, prepared.handbook.meta, [t.lang for t in built if t.listed])
+
+
+def _layer_paths(options: Any, folder: Path) -> Paths:
+    rel = folder.resolve().relative_to(options.paths.data.resolve()).as_posix()
+    return Paths(folder, options.paths.work / "layers" / rel / "site")
+
+
+def _base(folder: Path) -> Path | None:
+    """The folder a layer extends (resolved), from its handbook.yaml; None if unreadable."""
+    import yaml
+
+    try:
+        meta = yaml.safe_load((folder / "handbook.yaml").read_text(encoding="utf-8"))
+        return (folder / str(meta["extends"])).resolve()
+    except Exception:  # noqa: BLE001 - the layer's own build reports it, located
+        return None
 
 
 SITES_CSS = ("body{font-family:sans-serif;margin:2rem}table{border-collapse:collapse}"
@@ -109,7 +180,7 @@ def sites_page(sites: list[Site]) -> str:
     """<out>/sites.html: every handbook of the group, with its unit, languages and link."""
     rows = []
     for site in sites:
-        meta = site.handbook.meta
+        meta = site.meta
         layer = meta.layers[-1].name if meta.layers else meta.organisation.name
         unit = meta.unit.name if meta.unit else meta.title
         depth = len(meta.layers)
@@ -125,7 +196,7 @@ def sites_page(sites: list[Site]) -> str:
             f'class="hb-site-depth-{depth}"><td>{escape(str(layer))}</td>'
             f"<td>{escape(str(unit))}</td><td>{below}</td><td>{escape(meta.version)}</td>"
             f"<td>{links}</td></tr>")
-    corporate = sites[0].handbook.meta
+    corporate = sites[0].meta
     title = f"{escape(str(corporate.organisation.name))} · {escape(str(corporate.title))}"
     return (
         "<!DOCTYPE html>\n"

@@ -13,27 +13,15 @@ import dataclasses
 import json
 import os
 import time
-from html import escape
 from pathlib import Path
 from typing import Any
 
-from .csp import csp_meta
 from .layerbuild import find_layers
 from .layerseed import seed
 from .log import logger
-from .model import HandbookMeta
 from .paths import Paths
 from .publish import Tree, publish, redirect_page
-
-
-@dataclasses.dataclass(frozen=True)
-class Site:
-    """One built handbook of the group: where it is published and what it is called."""
-
-    rel: str
-    """Path under <out>: '' for the corporate handbook, else the layer's path under data/."""
-    meta: HandbookMeta
-    languages: list[str]
+from .sitespage import SITES_CSS, Site, sites_pages
 
 
 def build_group(options: Any) -> list[Tree]:
@@ -53,13 +41,13 @@ def _build_group(options: Any) -> list[Tree]:
     data = options.paths.data
     trees = build_locked(options)
     corporate, _ = load_handbook(data)
-    langs = sorted({t.lang for t in trees if t.listed}) or [corporate.meta.source_language]
-    sites = [Site("", corporate.meta, langs)]
+    langs = [t.lang for t in trees if t.listed] or [corporate.meta.source_language]
+    sites = [Site("", corporate.meta, langs, _translated_meta(corporate, options, langs))]
     layer_trees: list[Tree] = []
     for rel, built, site in build_layers(options, find_layers(data)):
         layer_trees += [dataclasses.replace(t, version=f"{rel}/{t.version}") for t in built]
         sites.append(site)
-    files = {"sites.html": sites_page(sites), "sites.css": SITES_CSS}
+    files = {**sites_pages(sites, _labels(corporate, data, langs)), "sites.css": SITES_CSS}
     for site in sites[1:]:
         meta = site.meta
         lang = meta.source_language if meta.source_language in site.languages \
@@ -152,7 +140,31 @@ def _build_layer(folder: Path, alone: bool = False) -> tuple[str, list[Tree], Si
             seed(below.cache(version, lang), paths.cache(version, lang))
     built = build_prepared(prepared, options, paths, extra={
         "pages": {version: site_pages(prepared.handbook, False)}})
-    return rel, built, Site(rel, prepared.handbook.meta, [t.lang for t in built if t.listed])
+    return rel, built, Site(rel, prepared.handbook.meta, [t.lang for t in built if t.listed],
+                            {lang: prepared.translated[lang].meta for lang in prepared.languages})
+
+
+def _translated_meta(handbook: Any, options: Any, langs: list[str]) -> dict[str, Any]:
+    """The corporate handbook's metadata in each language (its name on the sites pages)."""
+    from .errors import Report
+    from .i18n import HANDBOOK_DOMAIN, load_catalog, translate
+
+    bare = dataclasses.replace(handbook, sections=[])  # the metadata is all it needs
+    report = Report()
+    return {lang: translate(bare, lang, load_catalog(options.paths, lang, [HANDBOOK_DOMAIN],
+                                                     report, options.paths.work / "catalogs"))
+            .meta for lang in langs}
+
+
+def _labels(handbook: Any, data: Path, langs: list[str]) -> dict[str, dict[str, str]]:
+    """The theme's labels in each language (the headings of the sites pages)."""
+    from .errors import Report
+    from .i18n import theme_labels
+    from .paths import THEMES, theme_dir
+
+    root = theme_dir(handbook.meta.theme, data)
+    folders = [root] if root == THEMES / "handbook" else [root, THEMES / "handbook"]
+    return {lang: theme_labels(folders, lang, Report()) for lang in langs}
 
 
 def _layer_paths(options: Any, folder: Path) -> Paths:
@@ -169,44 +181,6 @@ def _base(folder: Path) -> Path | None:
         return (folder / str(meta["extends"])).resolve()
     except Exception:  # noqa: BLE001 - the layer's own build reports it, located
         return None
-
-
-SITES_CSS = ("body{font-family:sans-serif;margin:2rem}table{border-collapse:collapse}"
-             "td,th{border:1px solid #ccc;padding:.4rem .8rem;text-align:left}\n")
-"""The sites page's style: a file, since the site's CSP runs no inline style."""
-
-
-def sites_page(sites: list[Site]) -> str:
-    """<out>/sites.html: every handbook of the group, with its unit, languages and link."""
-    rows = []
-    for site in sites:
-        meta = site.meta
-        layer = meta.layers[-1].name if meta.layers else meta.organisation.name
-        unit = meta.unit.name if meta.unit else meta.title
-        depth = len(meta.layers)
-        prefix = f"{site.rel}/" if site.rel else ""
-        links = " ".join(
-            f'<a href="{escape(prefix)}{escape(meta.version)}/{escape(lang)}/index.html" '
-            f'hreflang="{escape(lang.replace("_", "-"))}">{escape(lang)}</a>'
-            for lang in site.languages)
-        below = escape(meta.layers[-2].name if len(meta.layers) > 1 else
-                       meta.organisation.short_name or meta.organisation.name) if depth else ""
-        rows.append(
-            f'<tr data-layer="{escape(meta.layers[-1].id) if meta.layers else ""}" '
-            f'class="hb-site-depth-{depth}"><td>{escape(str(layer))}</td>'
-            f"<td>{escape(str(unit))}</td><td>{below}</td><td>{escape(meta.version)}</td>"
-            f"<td>{links}</td></tr>")
-    corporate = sites[0].meta
-    title = f"{escape(str(corporate.organisation.name))} · {escape(str(corporate.title))}"
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{escape(corporate.source_language.replace("_", "-"))}"><head>'
-        f'<meta charset="utf-8">{csp_meta()}<title>{title}</title>'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<link rel="stylesheet" href="sites.css">'
-        f"</head><body><h1>{title}</h1>\n<table class=\"hb-sites\"><thead><tr>"
-        "<th>Layer</th><th>Unit</th><th>Extends</th><th>Edition</th><th>Languages</th>"
-        "</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></body></html>\n")
 
 
 def is_group(data: Path) -> bool:

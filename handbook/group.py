@@ -68,25 +68,33 @@ def build_layers(options: Any, folders: list[Path]) -> list[tuple[str, list[Tree
     """Build every layer (after the corporate handbook), in order of folders.
 
     A layer starts from the built project of the layer below (layerseed), so it waits for
-    that one: the layers are built in waves (every layer whose base is built), each wave in
-    a pool of -j processes (default: one per core), one layer per process and its languages
-    one after the other. The results come back in the order of folders, whatever finished
-    first; a layer's error stops the build as it would alone, at its file and line."""
+    that one, in waves of -j processes (default: one per core), one layer per process and
+    its languages one after the other. A wave with a core to spare takes a layer whose base
+    is still to build too, seeded from its nearest built ancestor (it reads again the pages
+    of both layers; the output is the same). The results come back in the order of
+    folders, whatever finished first; a layer's error stops the build as it would alone,
+    at its file and line."""
     global _GROUP
     workers = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
+    data = options.paths.data.resolve()
     done: dict[Path, tuple[str, list[Tree], Site]] = {}
     waiting = {folder.resolve(): folder for folder in folders}
     _GROUP = options
     try:
         while waiting:
-            wave = [f for f in waiting.values() if _base(f) not in waiting]
+            wave = [(f, _base(f) or data) for f in waiting.values() if _base(f) not in waiting]
             if not wave:  # a loop of extends: the first one reports it when loaded
-                wave = [next(iter(waiting.values()))]
+                wave = [(next(iter(waiting.values())), data)]
+            for folder in waiting.values():
+                if len(wave) >= workers:
+                    break
+                if all(folder is not f for f, _ in wave):
+                    wave.append((folder, _nearest_built(folder, data, done)))
             if workers > 1 and len(wave) > 1:
                 results = _in_pool(wave, min(workers, len(wave)), options.html)
             else:
-                results = [_build_layer(folder) for folder in wave]
-            for folder, result in zip(wave, results, strict=True):
+                results = [_build_layer(folder, below) for folder, below in wave]
+            for (folder, _), result in zip(wave, results, strict=True):
                 done[folder.resolve()] = result
                 del waiting[folder.resolve()]
     finally:
@@ -98,7 +106,18 @@ _GROUP: Any = None
 """The options of the group build the layer workers share (set before forking them)."""
 
 
-def _in_pool(wave: list[Path], workers: int, html: bool) -> list[tuple[str, list[Tree], Site]]:
+def _nearest_built(folder: Path, data: Path, done: dict[Path, Any]) -> Path:
+    """The closest folder below a layer whose build is done (at worst the corporate one)."""
+    below = _base(folder)
+    seen: set[Path] = set()
+    while below is not None and below != data and below not in done and below not in seen:
+        seen.add(below)
+        below = _base(below)
+    return below if below is not None and below in done else data
+
+
+def _in_pool(wave: list[tuple[Path, Path]], workers: int, html: bool
+             ) -> list[tuple[str, list[Tree], Site]]:
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -111,14 +130,15 @@ def _in_pool(wave: list[Path], workers: int, html: bool) -> list[tuple[str, list
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) \
                 as pool:
-            return list(pool.map(_build_layer, wave, [True] * len(wave)))
+            return list(pool.map(_build_layer, *zip(*wave, strict=True), [True] * len(wave)))
     finally:
         gc.unfreeze()
 
 
-def _build_layer(folder: Path, alone: bool = False) -> tuple[str, list[Tree], Site]:
-    """One layer's site under <work>/layers/<path>/, seeded from the layer below (a worker
-    of a pool runs its languages one after the other: alone)."""
+def _build_layer(folder: Path, below: Path, alone: bool = False
+                 ) -> tuple[str, list[Tree], Site]:
+    """One layer's site under <work>/layers/<path>/, seeded from the built folder below
+    (a worker of a pool runs its languages one after the other: alone)."""
     from .pipeline import build_prepared
     from .project import prepare
     from .versions import site_pages
@@ -131,13 +151,9 @@ def _build_layer(folder: Path, alone: bool = False) -> tuple[str, list[Tree], Si
     paths = _layer_paths(options, folder)
     prepared = prepare(folder, paths, options.languages, options.strict)
     version = prepared.handbook.meta.version
-    provenance = prepared.handbook.provenance
-    if provenance is not None:
-        below_dir = provenance.layers[-2].dir
-        below = options.paths if below_dir.resolve() == data.resolve() \
-            else _layer_paths(options, below_dir)
-        for lang in prepared.languages:
-            seed(below.cache(version, lang), paths.cache(version, lang))
+    base = options.paths if below == data.resolve() else _layer_paths(options, below)
+    for lang in prepared.languages:
+        seed(base.cache(version, lang), paths.cache(version, lang))
     built = build_prepared(prepared, options, paths, extra={
         "pages": {version: site_pages(prepared.handbook, False)}})
     return rel, built, Site(rel, prepared.handbook.meta, [t.lang for t in built if t.listed],

@@ -18,7 +18,11 @@ from .csp import csp_meta
 SITES_CSS = ("body{font-family:sans-serif;margin:2rem}table{border-collapse:collapse}"
              "td,th{border:1px solid #ccc;padding:.4rem .8rem;text-align:left}"
              ".hb-sites-langs a{margin-right:1rem}.hb-sites-langs [aria-current]"
-             "{font-weight:bold}\n")
+             "{font-weight:bold}"
+             "@media (max-width:40rem){body{margin:1rem}thead{display:none}"
+             "table,tbody,tr,td{display:block}tr{border:1px solid #ccc;margin-bottom:.8rem}"
+             "td{border:0;padding:.25rem .6rem}td:empty{display:none}"
+             "td::before{content:attr(data-label);display:block;font-size:.8em;color:#555}}\n")
 """The sites page's style: a file, since the site's CSP runs no inline style."""
 
 HEADINGS = ("Layer", "Unit", "Extends", "Edition", "Languages")
@@ -77,11 +81,13 @@ def sites_page(sites: list[Site], lang: str, langs: list[str], labels: dict[str,
         below = escape(str(meta.layers[-2].name if len(meta.layers) > 1 else
                            meta.organisation.short_name or meta.organisation.name)) \
             if depth else ""
+        cells = "".join(f'<td data-label="{escape(_(heading))}">{value}</td>'
+                        for heading, value in zip(HEADINGS, (
+                            escape(str(layer)), escape(str(unit)), below,
+                            escape(meta.version), links), strict=True))
         rows.append(
             f'<tr data-layer="{escape(meta.layers[-1].id) if meta.layers else ""}" '
-            f'class="hb-site-depth-{depth}"><td>{escape(str(layer))}</td>'
-            f"<td>{escape(str(unit))}</td><td>{below}</td><td>{escape(meta.version)}</td>"
-            f"<td>{links}</td></tr>")
+            f'class="hb-site-depth-{depth}">{cells}</tr>')
     corporate = sites[0].meta_in(lang)
     title = f"{escape(str(corporate.organisation.name))} · {escape(str(corporate.title))}"
     current = ' aria-current="page"'

@@ -78,14 +78,15 @@ def test_sibling_layers_build_at_once_and_report_errors_located(
     waves: list[tuple[list[str], int]] = []
     pool = group._in_pool
 
-    def recording(wave: list[Path], workers: int, html: bool) -> list[object]:
-        waves.append(([p.name for p in wave], workers))
+    def recording(wave: list[tuple[Path, Path]], workers: int, html: bool) -> list[object]:
+        waves.append(([p.name for p, _ in wave], workers))
         return pool(wave, workers, html)
 
     monkeypatch.setattr(group, "_in_pool", recording)
     monkeypatch.chdir(tmp_path)
     assert main(["html", "--out", "out", "-l", "zh_CN", "-j", "2", "-q"]) == 0
-    assert waves == [(["branch", "branch-2"], 2)]  # the region first (alone), then both
+    # the region and (seeded from the corporate build) a branch; the other branch after
+    assert waves == [(["region", "branch"], 2)]
     sites = lhtml.parse(str(tmp_path / "out/sites.html")).getroot()
     assert [tr.get("data-layer") for tr in sites.xpath("//tbody/tr")] == \
         ["", "region", "site", "site-2"]

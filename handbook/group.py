@@ -2,9 +2,11 @@
 
 ``python build.py`` (no ``--data``) builds ``data/`` as today into ``<out>/<version>/<lang>/``,
 then each layer found under it (layerbuild.find_layers) into
-``<out>/<layer path>/<version>/<lang>/``, and publishes ``<out>/sites.html`` listing them all.
-Each layer is a build of its own (``--data <layer>``); here they share one process, so the
-corporate files and catalogs under every layer are read and parsed once.
+``<out>/<layer path>/<version>/<lang>/``, and publishes the sites pages listing them all
+(sitespage). Each layer is a build of its own (``--data <layer>``); here each starts from the
+built Sphinx project of a layer below it (layerseed), so Sphinx reads only the pages the
+layer changed, and the layers run in a pool of processes forked from this one, which share
+the Sphinx modules and the catalogs parsed before (the parsed-catalog cache on disk too).
 """
 
 from __future__ import annotations

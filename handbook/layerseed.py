@@ -29,10 +29,11 @@ def seed(below: Path, cache: Path) -> bool:
     if not below.is_dir() or (below / DIRTY).exists() or cache.exists():
         return False
     shutil.copytree(below, cache, symlinks=True)
-    try:
-        relocate(cache / "doctrees" / ENVIRONMENT, below, cache)
-    except Exception:  # noqa: BLE001 - an unreadable environment: Sphinx starts afresh
-        (cache / "doctrees" / ENVIRONMENT).unlink(missing_ok=True)
+    for pickled in sorted(cache.rglob(ENVIRONMENT)):  # the site's, and each print project's
+        try:
+            relocate(pickled, below, cache)
+        except Exception:  # noqa: BLE001 - an unreadable environment: Sphinx starts afresh
+            pickled.unlink(missing_ok=True)
     return True
 
 

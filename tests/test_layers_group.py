@@ -157,3 +157,13 @@ def test_layer_i18n_update_extracts_its_own_strings(
         "groups[greeting].rules[BAS-GRT-101].title",
         "groups[greeting].rules[BAS-GRT-101].text",
         "change[BAS-GRT-001].reason", "remove[BAS-GRT-003].reason"}
+
+
+def test_a_layer_uses_the_glossary_below(monkeypatch: pytest.MonkeyPatch) -> None:
+    from handbook.validate import load_handbook
+
+    monkeypatch.chdir(ROOTS.parent.parent)  # the sample: data/glossary.yaml, none in layers
+    corporate, _ = load_handbook(Path("data"))
+    branch, _ = load_handbook(Path("data/layers/east/hangzhou-xihu"))
+    assert corporate.glossary is not None and branch.glossary is not None
+    assert [t.id for t in branch.glossary.terms] == [t.id for t in corporate.glossary.terms]

@@ -191,14 +191,16 @@ def _layer_paths(options: Any, folder: Path) -> Paths:
 
 
 def _base(folder: Path) -> Path | None:
-    """The folder a layer extends (resolved), from its handbook.yaml; None if unreadable."""
-    import yaml
-
-    try:
-        meta = yaml.safe_load((folder / "handbook.yaml").read_text(encoding="utf-8"))
-        return (folder / str(meta["extends"])).resolve()
-    except Exception:  # noqa: BLE001 - the layer's own build reports it, located
-        return None
+    """The folder a layer extends (resolved), from the ``extends:`` line of its handbook.yaml
+    as find_layers reads it (no YAML parse of untrusted data here: the layer's own build
+    loads it safely and reports it, located); None if there is none. Only the order and the
+    seeds depend on it, never the output."""
+    text = (folder / "handbook.yaml").read_text(encoding="utf-8", errors="replace")
+    for line in text.splitlines():
+        if line.startswith("extends:"):
+            value = line.removeprefix("extends:").split(" #")[0].strip().strip("'\"")
+            return (folder / value).resolve() if value else None
+    return None
 
 
 def is_group(data: Path) -> bool:

@@ -140,6 +140,12 @@ def iter_messages(handbook: Handbook) -> Iterator[Message]:
                 continue
             comment = f"{short} {format_key_path(key)}" + (f" (rule {rule})" if rule else "")
             yield Message(domain, ctx, text, comment, (short, lines.get(key, 0)))
+        if handbook.provenance is not None:  # the reasons of the layer's changes, removals
+            for change in handbook.provenance.changes:
+                if change.section == domain and change.reason and change.reason_ctx:
+                    yield Message(domain, change.reason_ctx, change.reason,
+                                  f"{short} {change.reason_ctx} (why the layer {change.kind} "
+                                  f"{change.id})", (short, change.reason_line))
 
 
 def translate(handbook: Handbook, lang: str, catalog: Catalog | None) -> Handbook:
@@ -182,7 +188,14 @@ def translate(handbook: Handbook, lang: str, catalog: Catalog | None) -> Handboo
 
     meta = convert(handbook.meta, HANDBOOK_DOMAIN, "")
     sections = [convert(s, s.id, "") for s in handbook.sections]
-    return dataclasses.replace(handbook, meta=meta, sections=sections)  # type: ignore[arg-type]
+    provenance = handbook.provenance
+    if provenance is not None:  # a layer's changes: titles and reasons on local-rules
+        provenance = dataclasses.replace(provenance, changes=[dataclasses.replace(
+            c, title=one(c.section, c.title_ctx, c.title) if c.title_ctx else c.title,
+            reason=one(c.section, c.reason_ctx, c.reason) if c.reason and c.reason_ctx
+            else c.reason) for c in provenance.changes])
+    return dataclasses.replace(handbook, meta=meta, sections=sections,  # type: ignore[arg-type]
+                               provenance=provenance)
 
 
 # --- reading catalogs ----------------------------------------------------------------------

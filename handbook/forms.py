@@ -106,12 +106,12 @@ def check_forms(sections: Sequence[Any], docs: dict[str, Any], rule_ids: set[str
                     if rule not in rule_ids:
                         error(doc, (*at, "rules", ri), f"expected the ID of a rule in this "
                               f"handbook, got {rule!r}", "data.reference")
-    seen: dict[str, str] = {}
+    seen: dict[str, Any] = {}
     for doc, path, form_id in form_ids:
         if form_id in seen:
             error(doc, path, f"expected form ids unique across the handbook, got {form_id!r} "
-                  f"again (first in {seen[form_id]})", "data.duplicate-id")
-        seen.setdefault(form_id, doc.display)
+                  f"again (first at {seen[form_id]})", "data.duplicate-id")
+        seen.setdefault(form_id, doc.locate(path))
 
 
 def _check_field(doc: Any, at: KeyPath, field: FormField, error: ErrorAt) -> None:

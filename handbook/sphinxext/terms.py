@@ -118,6 +118,7 @@ class TermLinks(SphinxTransform):
         text.parent.replace(text, pieces)
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("hb_terms", [], "env", types=[list])
     app.add_transform(TermLinks)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

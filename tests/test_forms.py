@@ -12,10 +12,10 @@ import polib
 import pytest
 import tinycss2
 import yaml
+from pdftools import page_texts
 
 from handbook.cli import main
 from handbook.validate import load_handbook
-from pdftools import page_texts
 
 Root = Callable[[str], Path]
 REPO = Path(__file__).resolve().parent.parent
@@ -163,7 +163,8 @@ def test_forms_page_in_every_language(sample_site: Path, lang: str) -> None:
         assert sheet.xpath("./h2")
         assert sheet.xpath(f".//div[{has_class('hb-blank')}]")
         assert sheet.xpath(f".//p[{has_class('hb-sheet-rules')}]//a[contains(@href, '.html#')]")
-    score = root.xpath(f"//section[@id='form-mystery-shopper']//table[{has_class('hb-score-table')}]")
+    score = root.xpath("//section[@id='form-mystery-shopper']"
+                       f"//table[{has_class('hb-score-table')}]")
     assert len(score) == 1
     rows = score[0].xpath(".//tbody/tr")
     assert len(rows) == 9  # eight criteria and the totals row

@@ -242,3 +242,26 @@ def test_pdf_has_each_form_on_its_own_pages(sample_site: Path, lang: str) -> Non
         assert title in onboarding  # named beside the rules that use it …
         assert not any(t.lstrip().startswith(title) for t in page_texts(
             sample_site / "2026.1" / lang / "pdf" / f"{doc}.pdf"))  # … not printed
+
+
+def test_form_text_is_escaped(root: Root) -> None:
+    """A label, option or criterion that looks like reST reaches the page as text."""
+    from handbook.render import Renderer
+    from handbook.rst import rst_escape
+
+    data = root("sample")
+    path = data / "sections" / "complaints.yaml"
+    hostile = "`x <javascript:alert(1)>`__ :ref:`y` .. raw:: html"
+    text = path.read_text(encoding="utf-8")
+    for old in ("label: 工单号", "[服务热线, 营业厅柜台", "title: 受理\n"):
+        assert old in text
+    text = text.replace("label: 工单号", f"label: '{hostile}'", 1)
+    text = text.replace("[服务热线, 营业厅柜台", f"['{hostile}', 营业厅柜台", 1)
+    text = text.replace("title: 受理\n", f"title: '{hostile}'\n", 1)
+    path.write_text(text, encoding="utf-8")
+    handbook, report = load_handbook(data)
+    assert report.problems == []
+    themes = [REPO / "themes/handbook/rst"]
+    rst = Renderer(handbook, "zh_CN", {}, themes).site_pages()["forms.rst"]
+    assert hostile not in rst
+    assert rst.count(str(rst_escape(hostile))) == 3

@@ -1,6 +1,6 @@
 """A validated meta and its sections -> the checks no single file can make: unique IDs,
 see-also targets, declared audiences and owners, reserved page names, VI colours and assets,
-assessment scoring. Every problem is reported at the line that causes it."""
+assessment scoring, forms. Every problem is reported at the line that causes it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from .assets import image_problem
 from .colors import contrast_ratio
 from .errors import Location, Report
+from .forms import check_forms
 from .load import Document, KeyPath
 from .model import HandbookMeta
 from .paths import RESERVED_PAGES, reserved_page
@@ -45,6 +46,9 @@ class Checker:
             self._check_section(section, doc, ids)
         if self.complete:
             self._check_see_also(ids)
+        check_forms(self.sections, self.docs, set(ids) if self.complete else None,
+                    lambda doc, path, message, category: self._error(doc, path, message,
+                                                                     category))
 
     def _error(self, doc: Document, path: KeyPath, message: str, category: str) -> None:
         self.report.error(doc.locate(path), message, category)

@@ -18,6 +18,7 @@ from typing import Any
 from .colors import contrast_ratio
 from .errors import Location, Problem
 from .fonts import Face, faces
+from .glossary import term_surfaces
 from .log import logger
 from .logos import site_logos
 from .paths import THEMES
@@ -234,6 +235,7 @@ def sphinx_conf(handbook: Any, lang: str, labels: dict[str, str], theme_path: Pa
         "hb_labels": labels,
         "hb_source_lang": meta.source_language,
         "hb_site": hb_site,
+        "hb_terms": term_surfaces(handbook.glossary, lang, meta.source_language),
     }
 
 

@@ -177,6 +177,8 @@ def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: 
             "html_context": {"hb_print": _metadata(handbook, lang, labels, name)},
             "html_search_options": {},
         })
+        if name != "handbook":  # an onboarding manual has no glossary to link to
+            conf["hb_terms"] = []
         files: dict[str, str | bytes] = {**assets, **theme_static, **static}
         files[f"{name}.rst"] = rst.replace(_PLACEHOLDER, identifier)
         files["_static/print-doc.css"] = footer_css(labels, meta.classification,

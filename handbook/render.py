@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from .colors import contrast_ratio, passes_aa
+from .forms import forms_by_rule
 from .glossary import glossary_rows
 from .layerbuild import local_context, template_globals
 from .metadiff import meta_rows
@@ -116,8 +117,12 @@ class Renderer:
             "mission": None,
             "glossary": glossary_rows(handbook.glossary, lang, meta.source_language,
                                       rst_escape),
+            "forms": [view(f) for s in handbook.sections for f in s.forms],
+            "form_refs": self.form_refs,
+            "forms_linked": True,
             **template_globals(handbook),
         }
+        self._forms_by_rule = forms_by_rule(handbook.sections)
 
     def gettext(self, msgid: str) -> Rst:
         """A theme label in this language, escaped like any other text."""
@@ -133,6 +138,16 @@ class Renderer:
         for key, value in values.items():
             out = out.replace(str(rst_escape("{" + key + "}")), str(value))
         return Rst(out)
+
+    def form_refs(self, rule_id: str, linked: bool = True) -> Rst:
+        """The forms that record a rule: links to them, or (a document without the forms)
+        their titles."""
+        out = []
+        for form in self._forms_by_rule.get(rule_id, []):
+            title = view(form.title)
+            out.append(f":ref:`{title} <form-{form.id}>`" if linked
+                       else f":hb-xref-elsewhere:`{title}`")
+        return Rst(", ".join(out))
 
     def audience_list(self, ids: list[str]) -> Rst:
         return Rst(self.list_sep.join(self.audience_names.get(i, rst_escape(i)) for i in ids))
@@ -206,6 +221,8 @@ class Renderer:
                 onboarding=extra.get("onboarding", []))
         if self.handbook.glossary is not None:
             pages["glossary.rst"] = self.page("glossary.rst.j2")
+        if self.globals["forms"]:
+            pages["forms.rst"] = self.page("forms.rst.j2")
         if self.handbook.provenance is not None:  # a layer: what it changes, and why
             local = local_context(self.handbook, self.gettext, self.list_sep)
             pages["local-rules.rst"] = self.page("local.rst.j2", **local)
@@ -238,7 +255,8 @@ class Renderer:
 
             pages[f"onboarding-{aud.id}"] = self.page(
                 "print_onboarding.rst.j2", audience=aud.id, aud=view(aud),
-                chapters=[view(s) for s in sections], refs=refs, vi_basics=True, **extra)
+                chapters=[view(s) for s in sections], refs=refs, vi_basics=True,
+                forms_linked=False, **extra)
         return pages
 
 

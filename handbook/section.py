@@ -1,6 +1,7 @@
-"""sections/<id>.yaml -> a Section: rules in groups, the visual identity, phrase cards, cases
-and self-assessments. The scalar types, the base class and handbook.yaml's model are in
-model.py; like those, every field here is documented for the JSON Schema and editors."""
+"""sections/<id>.yaml -> a Section: rules in groups, the visual identity, phrase cards, cases,
+self-assessments and printable forms (forms.py). The scalar types, the base class and
+handbook.yaml's model are in model.py; like those, every field here is documented for the
+JSON Schema and editors."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from .forms import Form
 from .model import (
     AssetPath,
     Date,
@@ -328,6 +330,8 @@ class Section(Model):
     """Case studies."""
     assessments: list[Assessment] = Field(default_factory=list)
     """Self-assessments."""
+    forms: list[Form] = Field(default_factory=list)
+    """Printable forms for the rules of this section (a forms page and PDF appendices)."""
     locked: Flag | None = None
     """Layers may not change this chapter; unset: locked for the VI chapter only."""
 

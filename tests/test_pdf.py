@@ -150,13 +150,16 @@ def test_chinese_rule_texts_and_visible_ids(sample_site: Path) -> None:
 def test_outline_has_every_chapter_and_its_sections(sample_site: Path, lang: str) -> None:
     marks = outline(pdf_path(sample_site, lang, "handbook"))
     chapters = [title for level, title, _ in marks if level == 1]
-    # + contents; appendices: glossary, answer keys, rule-ID index
-    assert len(chapters) == 1 + len(sample_yaml("handbook.yaml")["sections"]) + 3
+    forms = [f for s in sample_yaml("handbook.yaml")["sections"]
+             for f in sample_yaml(f"sections/{s}.yaml").get("forms", [])]
+    # + contents; appendices: each form, glossary, answer keys, rule-ID index
+    assert len(chapters) == 1 + len(sample_yaml("handbook.yaml")["sections"]) + len(forms) + 3
     assert max(level for level, _, _ in marks) == 2
     if lang == "zh_CN":
         titles = [sample_yaml(f"sections/{s}.yaml")["title"]
                   for s in sample_yaml("handbook.yaml")["sections"]]
-        assert chapters[1:-3] == titles and chapters[-3] == "术语表"
+        assert chapters[1:-3 - len(forms)] == titles and chapters[-3] == "术语表"
+        assert chapters[-3 - len(forms):-3] == [f["title"] for f in forms]
         etiquette = sample_yaml("sections/etiquette.yaml")
         start = [t for _, t, _ in marks].index(etiquette["title"])
         sections = [t for level, t, _ in marks[start + 1:start + 1 + len(etiquette["groups"])]]
@@ -164,8 +167,8 @@ def test_outline_has_every_chapter_and_its_sections(sample_site: Path, lang: str
     for doc in DOCS[1:]:
         onboarding = [t for level, t, _ in outline(pdf_path(sample_site, lang, doc))
                       if level == 1]
-        # + first week and acknowledgement; no glossary, no rule-ID index
-        assert len(onboarding) == len(chapters)
+        # + first week and acknowledgement; no forms, no glossary, no rule-ID index
+        assert len(onboarding) == len(chapters) - len(forms)
         assert onboarding[0] == chapters[0]  # both open with their contents
 
 

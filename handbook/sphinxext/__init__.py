@@ -12,7 +12,8 @@
 - ``html-page-context`` hands the theme its switchers, labels and breadcrumbs, and puts
   the Content-Security-Policy <meta> first in every page's head;
 - an incremental build writes again exactly the pages that can have changed (rewrites.py);
-- Sphinx's own search index is not built: the site has its own (handbook/search.py).
+- Sphinx's own search index is not built: the site has its own (handbook/search.py);
+- the first use of a glossary term in a page's rule text links to its entry (terms.py).
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ from sphinx.util.docutils import SphinxDirective
 from ..csp import csp_meta
 from ..log import logger
 from ..paths import template_cache
-from . import assessments, layers, permalinks, rewrites, rolelist
+from . import assessments, layers, permalinks, rewrites, rolelist, terms
 
-_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\n?')
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>
+?')
 
 # --- translation notices -------------------------------------------------------------------
 
@@ -250,6 +252,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _page_context)
     rewrites.setup(app)
     layers.setup(app)
+    terms.setup(app)
     logger.debug("handbook Sphinx extension loaded")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 2}
+            "env_version": 3}

@@ -33,8 +33,7 @@ from ..log import logger
 from ..paths import template_cache
 from . import assessments, layers, permalinks, rewrites, rolelist, terms
 
-_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>
-?')
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\n?')
 
 # --- translation notices -------------------------------------------------------------------
 

@@ -18,12 +18,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .fonts import faces
 from .layerbuild import find_layers
 from .layerseed import seed
 from .log import logger
-from .paths import Paths
+from .paths import Paths, user_cache
 from .publish import Tree, publish, redirect_page
-from .sitespage import SITES_CSS, Site, sites_pages
+from .sitespage import SITES_CSS, Site, sites_fonts, sites_pages
 
 
 def build_group(options: Any) -> list[Tree]:
@@ -49,7 +50,10 @@ def _build_group(options: Any) -> list[Tree]:
     for rel, built, site in build_layers(options, find_layers(data)):
         layer_trees += [dataclasses.replace(t, version=f"{rel}/{t.version}") for t in built]
         sites.append(site)
-    files = {**sites_pages(sites, _labels(corporate, data, langs)), "sites.css": SITES_CSS}
+    pages = sites_pages(sites, _labels(corporate, data, langs))
+    font_css, fonts = sites_fonts(pages, langs, faces(corporate.sections, corporate.data_dir),
+                                  user_cache("fonts"))
+    files: dict[str, str | bytes] = {**pages, "sites.css": SITES_CSS + font_css, **fonts}
     for site in sites[1:]:
         meta = site.meta
         lang = meta.source_language if meta.source_language in site.languages \

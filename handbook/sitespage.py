@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .csp import csp_meta
+from .webfonts import _text
 
-SITES_CSS = ("body{font-family:sans-serif;margin:2rem}table{border-collapse:collapse}"
+if TYPE_CHECKING:
+    from .fonts import Face
+
+SITES_CSS = ("body{font-family:var(--hb-sites-font,sans-serif);margin:2rem}"
+             "table{border-collapse:collapse}"
              "td,th{border:1px solid #ccc;padding:.4rem .8rem;text-align:left}"
              ".hb-sites-langs a{margin-right:1rem}.hb-sites-langs [aria-current]"
              "{font-weight:bold}"
@@ -106,3 +112,39 @@ def sites_page(sites: list[Site], lang: str, langs: list[str], labels: dict[str,
         '<link rel="stylesheet" href="sites.css">'
         f"</head><body>{nav}<h1>{title}</h1>\n<table class=\"hb-sites\"><thead><tr>{head}"
         "</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></body></html>\n")
+
+
+_SCRIPT_OF_PAGE = {"zh_CN": "hans", "zh_TW": "hant"}
+
+
+def sites_fonts(pages: dict[str, str], langs: list[str], face_map: dict[str, Face],
+                cache: Path) -> tuple[str, dict[str, bytes]]:
+    """The sites pages' own fonts (they are outside every site, and a reader's system may
+    have no Chinese font): one WOFF2 subset per script of the characters the pages show,
+    and the CSS that uses them, per page language. Returns (css, file name -> bytes)."""
+    from .fonts import subset_font
+
+    chars = set(_text("".join(pages.values()))) - {"\n", "\t", "\r"}
+    files: dict[str, bytes] = {}
+    faces_css: list[str] = []
+    for script in ("latin", "hans", "hant"):
+        face = face_map.get(script)
+        if face is None or face.regular is None:
+            continue
+        data, covered = subset_font(face.regular, "".join(sorted(chars)), cache)
+        if not covered:
+            continue
+        name = f"sites-{script}.woff2"
+        files[name] = data
+        faces_css.append(f'@font-face{{font-family:"hb-sites-{script}";'
+                         f'src:url({name}) format("woff2");font-display:swap}}')
+    order = {"latin": ("latin", "hans", "hant"), "hans": ("latin", "hans", "hant"),
+             "hant": ("latin", "hant", "hans")}
+    rules = []
+    for lang in langs:
+        script = _SCRIPT_OF_PAGE.get(lang, "latin")
+        stack = ",".join(f'"hb-sites-{s}"' for s in order[script]
+                         if f"sites-{s}.woff2" in files)
+        selector = f':root:lang({lang.replace("_", "-")})'
+        rules.append(f"{selector}{{--hb-sites-font:{stack},sans-serif}}")
+    return "".join(faces_css) + "".join(rules) + "\n", files

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -130,6 +131,23 @@ def test_sites_pages_one_per_language(built: Path) -> None:
         assert [a.get("href") for a in menu if a.get("aria-current")] == [current]
     first = english.xpath("//tbody/tr")[1].xpath(".//a")[0]  # the reader's language first
     assert first.get("href") == "layers/region/2026.1/en/index.html"
+
+
+def test_sites_pages_carry_fonts_for_every_character_they_show(built: Path) -> None:
+    """The sites pages live outside every site: without fonts of their own a reader whose
+    system has no Chinese font sees boxes."""
+    from fontTools.ttLib import TTFont
+
+    out = built / "out"
+    css = (out / "sites.css").read_text(encoding="utf-8")
+    assert "@font-face" in css and ':root:lang(zh-CN){--hb-sites-font:"hb-sites-latin",' \
+        '"hb-sites-hans"' in css
+    covered: set[str] = set()
+    for name in re.findall(r"url\(([^)]+\.woff2)\)", css):
+        covered |= {chr(c) for c in TTFont(str(out / name)).getBestCmap()}
+    for page in ("sites.html", "sites.en.html"):
+        shown = lhtml.parse(str(out / page)).getroot().text_content()
+        assert {c for c in shown if not c.isspace()} - covered == set(), page
 
 
 def test_layer_i18n_update_extracts_its_own_strings(

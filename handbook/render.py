@@ -110,6 +110,7 @@ class Renderer:
             "audience_items": self.audience_items,
             "audience_groups": self.audience_groups,
             "aud_classes": self.audience_classes,
+            "applies_ids": self.applies_ids,
             "checklist_row": _checklist_row,
             "onboarding": [],
             "has_changes": False,
@@ -184,11 +185,14 @@ class Renderer:
         out.append({"anchor": Rst("cases"), "title": None, "rows": rows})
         return [g for g in out if g["rows"]]
 
+    def applies_ids(self, item: View) -> list[str]:
+        """The audiences an item applies to, narrowed by its chapter's and group's (empty:
+        everyone): what its "applies to" line names and the role filter reads."""
+        return list(self.effective.get(str(getattr(item.raw, "id", "")), item.audience_ids))
+
     def audience_classes(self, item: View) -> Rst:
-        """The aud-<id> classes the role filter reads: the item's audiences narrowed by its
-        chapter's and group's, so the filter shows what the role page lists."""
-        ids = self.effective.get(str(getattr(item.raw, "id", "")), item.audience_ids)
-        return Rst(" ".join(f"aud-{a}" for a in ids))
+        """The aud-<id> classes the role filter reads, so it shows what the role page lists."""
+        return Rst(" ".join(f"aud-{a}" for a in self.applies_ids(item)))
 
     def item_ids(self) -> list[str]:
         """Every rule, phrase and case ID of the handbook, sorted: the rule-ID index."""

@@ -94,6 +94,8 @@ def test_group_audiences_reach_the_filter(sample_site: Path) -> None:
     mi = page(sample_site, "zh_CN", "mi")
     (rule,) = mi.xpath("//div[@id='mi-cul-001']")
     assert "aud-manager" in rule.get("class").split()
+    (applies,) = rule.xpath(".//*[contains(@class,'hb-applies')]")  # and the rule says so
+    assert "管理人员" in applies.text_content()
     assert "MI-CUL-001" in listed(page(sample_site, "zh_CN", "for-manager"))
     assert "MI-CUL-001" not in listed(page(sample_site, "zh_CN", "for-front-desk"))
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ContentError, Location, Problem, UsageError
+from .errors import ContentError, UsageError
 from .fonts import Face
 from .html import brand_css
 
@@ -112,24 +112,8 @@ def _device_cmyk(cmyk: tuple[float, ...]) -> str:
     return "device-cmyk(" + " ".join(f"{v / 100:g}" for v in cmyk) + ")"
 
 
-OUTPUT_INTENT = "assets/print/output-intent.icc"
-"""The print shop's CMYK characterisation (e.g. FOGRA39, ISO Coated v2), in the data folder:
-PDF/X-4 embeds it as the output intent. Not shipped: profiles belong to the printer."""
-
-
-def output_intent(handbook: Handbook, problems: list[Problem]) -> dict[str, str | bytes]:
-    """Static files and CSS of the print-shop output intent; a warning when there is none."""
-    path = handbook.data_dir / OUTPUT_INTENT
-    if not path.is_file():
-        problems.append(Problem(
-            Location(OUTPUT_INTENT), "expected the print shop's CMYK ICC profile for --print, "
-            "got none: the PDF has no output intent, which PDF/X-4 requires", "pdf.print",
-            "WARNING"))
-        return {}
-    return {"_static/output-intent.icc": path.read_bytes()}
-
-
-INTENT_CSS = '@color-profile device-cmyk { src: url("output-intent.icc"); }\n'
+INTENT_CSS = ('@color-profile device-cmyk { src: url("output-intent.icc"); '
+              'components: cyan, magenta, yellow, black; }\n')
 """Declares the output intent's profile (print-page.css sits beside it in _static)."""
 
 

@@ -15,9 +15,12 @@ import pytest
 from pdftools import page_texts
 
 from handbook.cli import main
+from handbook.errors import ContentError
+from handbook.intent import OUTPUT_INTENT, SYSTEM_PROFILES, check_profile, find_intent
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 VERSION = "2026.1"
+SYSTEM_PROFILE = SYSTEM_PROFILES[0]  # Debian: libgs-common (README, .ci/run)
 
 
 @pytest.fixture(scope="module")
@@ -424,6 +427,13 @@ COLORS = """colors:
     hex: "#1A1A1A"
     rgb: [26, 26, 26]
     cmyk: [0, 0, 0, 90]
+  - id: logo-blue
+    name: Logo blue
+    role: accent
+    usage: The logo's blue.
+    hex: "#0B4F8A"
+    rgb: [11, 79, 138]
+    cmyk: [95, 65, 5, 2]
   - id: paper
     name: Paper
     role: background
@@ -440,8 +450,26 @@ def page_operators(pdf: pikepdf.Pdf, number: int) -> bytes:
     return b"".join(s.read_bytes() for s in streams)
 
 
-def test_print_shop_variant_is_pdf_x4_in_cmyk_with_crop_marks(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def all_streams(pdf: pikepdf.Pdf) -> dict[str, bytes]:
+    """Every page's content and every form XObject it draws, by a readable name."""
+    found = {}
+    for number, page in enumerate(pdf.pages):
+        found[f"page {number + 1}"] = page_operators(pdf, number)
+        for name, xobject in page.obj.Resources.get("/XObject", {}).items():
+            if xobject.get("/Subtype") == "/Form":
+                found[f"page {number + 1} {name}"] = xobject.read_bytes()
+    return found
+
+
+def press_profile(description: bytes) -> bytes:
+    """The system CMYK profile renamed (same length): a print shop's own profile."""
+    data = SYSTEM_PROFILE.read_bytes()
+    old = b"Artifex CMYK SWOP Profile"
+    assert len(description) == len(old) and old in data
+    return data.replace(old, description, 1)
+
+
+def test_print_shop_variant_is_pdf_x4_in_cmyk_with_crop_marks(tmp_path: Path) -> None:
     data = tmp_path / "minimal"
     shutil.copytree(ROOTS / "minimal", data)
     basics = data / "sections" / "basics.yaml"
@@ -451,9 +479,6 @@ def test_print_shop_variant_is_pdf_x4_in_cmyk_with_crop_marks(
         extra = ["--print"] if variant == "print" else []
         assert main(["pdf", "--data", str(data), "--out", str(tmp_path / variant),
                      "--audience", "counter", "--bleed", "3", "-q", *extra]) == 0
-    err = capsys.readouterr().err
-    assert "assets/print/output-intent.icc: WARNING: expected the print shop's CMYK ICC " \
-        "profile for --print" in err  # said once per language, not per document
     screen = tmp_path / "screen" / VERSION / "en" / "pdf" / "handbook.pdf"
     printed = tmp_path / "print" / VERSION / "en" / "pdf" / "handbook.pdf"
     with pikepdf.open(screen) as pdf:
@@ -465,13 +490,75 @@ def test_print_shop_variant_is_pdf_x4_in_cmyk_with_crop_marks(
         meta = pdf.open_metadata()
         assert meta["pdfxid:GTS_PDFXVersion"] == "PDF/X-4"
         assert "pdfaid:part" not in meta
+        # the output intent: the system's CMYK profile (no profile in the data folder)
+        intent, = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX"
+        assert str(intent.OutputConditionIdentifier) == check_profile(
+            SYSTEM_PROFILE.read_bytes()) == "Artifex CMYK SWOP Profile"
+        assert intent.DestOutputProfile.read_bytes() == SYSTEM_PROFILE.read_bytes()
+        assert intent.DestOutputProfile.N == 4
         cover = page_operators(pdf, 0)
         assert b"/DeviceCMYK cs" in cover and b"0.97 0.76 0.1 0.01 scn" in cover
-        # no RGB colour but the logo's own (an SVG keeps the colours it was drawn in)
-        outside_logo = re.sub(rb"/Figure\n.*?EMC", b"", cover, flags=re.S)
-        assert b" rg\n" not in outside_logo and b" RG\n" not in outside_logo
+        # the logo's blue (#0B4F8A in the SVG) is the VI colour's CMYK, its gold by formula
+        logo = re.findall(rb"/Figure\n.*?EMC", cover, flags=re.S)[0]
+        assert b"0.95 0.65 0.05 0.02 k" in logo and b"0 0.253 0.876 0.149 k" in logo
+        # no RGB colour anywhere: pages, logo, marks
+        streams = all_streams(pdf)
+        for name, stream in streams.items():
+            assert not re.search(rb"(^|\n)[\d. ]+ (rg|RG)\n", stream), name
         page = pdf.pages[3]
         assert float(page.trimbox[0]) - float(page.mediabox[0]) == pytest.approx(3 * 72 / 25.4,
                                                                                 abs=0.05)
-        # crop and cross marks: one more drawing (an artifact) on every page
+        # crop and cross marks: one more drawing (an artifact) on every page, stroked in
+        # registration colour (every ink), so they show on each separation
         assert page_operators(pdf, 3).count(b" Do\n") == screen_drawings + 1
+        marks = [s for n, s in streams.items() if n.startswith("page 4 ")]
+        assert marks and all(b"1 1 1 1 K" in s and b"0 0 0 RG" not in s for s in marks)
+
+
+def test_print_shop_prefers_the_handbooks_own_profile(tmp_path: Path) -> None:
+    data = tmp_path / "minimal"
+    shutil.copytree(ROOTS / "minimal", data)
+    (data / "assets" / "print").mkdir()
+    (data / "assets" / "print" / "output-intent.icc").write_bytes(
+        press_profile(b"Northwind Press Coated 01"))
+    assert main(["pdf", "--data", str(data), "--out", str(tmp_path / "site"), "--print",
+                 "--audience", "counter", "-q"]) == 0
+    with pikepdf.open(tmp_path / "site" / VERSION / "en" / "pdf" / "handbook.pdf") as pdf:
+        intent, = pdf.Root.OutputIntents
+        assert str(intent.OutputConditionIdentifier) == "Northwind Press Coated 01"
+
+
+def test_a_profile_that_is_not_cmyk_output_is_a_located_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "minimal"
+    shutil.copytree(ROOTS / "minimal", data)
+    (data / "assets" / "print").mkdir()
+    rgb = Path("/usr/share/color/icc/ghostscript/default_rgb.icc").read_bytes()
+    (data / "assets" / "print" / "output-intent.icc").write_bytes(rgb)
+    assert main(["pdf", "--data", str(data), "--out", str(tmp_path / "site"), "--print",
+                 "--audience", "counter", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "assets/print/output-intent.icc: ERROR: expected an ICC output profile (class " \
+        "'prtr') in colour space 'CMYK', got class 'mntr' in 'RGB'" in err
+    assert not (tmp_path / "site" / VERSION / "en" / "pdf" / "handbook.pdf").exists()
+
+
+def test_intent_order_and_the_error_without_any_profile(tmp_path: Path) -> None:
+    own = tmp_path / "assets" / "print" / "output-intent.icc"
+    system = tmp_path / "system.icc"
+    system.write_bytes(press_profile(b"System Press Profile 0001"))
+    assert find_intent(tmp_path, (system,)).description == "System Press Profile 0001"
+    own.parent.mkdir(parents=True)
+    own.write_bytes(press_profile(b"Our Own Press Profile 001"))
+    intent = find_intent(tmp_path, (system,))
+    assert (intent.description, intent.source) == ("Our Own Press Profile 001", OUTPUT_INTENT)
+    own.unlink()
+    with pytest.raises(ContentError) as caught:
+        find_intent(tmp_path, (tmp_path / "missing.icc",))
+    problem, = caught.value.problems
+    assert str(problem).startswith("assets/print/output-intent.icc: ERROR: expected a CMYK "
+                                   "output profile for --print")
+    assert "apt-get install libgs-common" in str(problem)
+    with pytest.raises(ValueError, match="expected an ICC profile"):
+        check_profile(b"not a profile" * 20)

@@ -41,9 +41,10 @@ def reference_css(labels: dict[str, str]) -> str:
     page = target_page(labels.get(" (page {page})", " (page {page})"))
     elsewhere = css_string(labels.get(" (in the handbook)", " (in the handbook)"))
     return "\n".join([
-        f".hb-see-also a.reference.internal::after, "
+        f".hb-see-also a.reference.internal::after, .hb-first-week a.reference.internal::after, "
         f".hb-answer-key-title a.reference.internal::after {{ content: {page}; }}",
-        f".hb-see-also .hb-xref-elsewhere::after {{ content: {elsewhere}; }}",
+        f".hb-see-also .hb-xref-elsewhere::after, .hb-first-week .hb-xref-elsewhere::after "
+        f"{{ content: {elsewhere}; }}",
         ".hb-rule-index a.reference.internal::after { content: leader('.') "
         "target-counter(attr(href), page); }",
     ]) + "\n"

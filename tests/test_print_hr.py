@@ -321,6 +321,15 @@ assessments:
 """
 
 
+LEAD_PLAN = """    first_week:
+      - Day one - read the basics.
+      - text: Day two - take the phone quiz and practise escalations.
+        refs: [phone-quiz, PHN-ESC-001]
+      - text: Day three - greet with the counter team.
+        refs: [basics, BAS-GRT-001]
+"""
+
+
 @pytest.fixture(scope="module")
 def two_roles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The minimal root with a second audience (lead), a lead-only group, a quiz for
@@ -331,7 +340,7 @@ def two_roles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     meta = data / "handbook.yaml"
     meta.write_text(meta.read_text("utf-8").replace(
         "sections: [basics, phone]\n", "  - id: lead\n    name: Team leads\n"
-        "    description: Whoever leads a shift.\nsections: [basics, phone]\n"
+        "    description: Whoever leads a shift.\n" + LEAD_PLAN + "sections: [basics, phone]\n"
         "classification: Internal use only\n"), "utf-8")
     phone = data / "sections" / "phone.yaml"
     phone.write_text(phone.read_text("utf-8").rstrip("\n") + "\n" + LEAD_ONLY.lstrip("\n"),
@@ -364,6 +373,44 @@ def test_quiz_questions_are_numbered_and_the_key_is_an_appendix(two_roles: Path)
         assert f"Phone quiz · questions (page {quiz + 1})" in texts[key]
     # the acknowledgement page stays last
     assert "Acknowledgement" in page_texts(two_roles / "onboarding-counter.pdf")[-1]
+
+
+def test_first_week_plan_refers_to_pages(two_roles: Path) -> None:
+    path = two_roles / "onboarding-lead.pdf"
+    texts = page_texts(path)
+    (plan,) = [n for n, t in enumerate(texts) if "Day two - take the phone quiz" in t]
+    lines = " ".join(texts[plan].split())
+    dests = destinations(path)
+    quiz_page = dests["phone-quiz"] + 1
+    assert "Day one - read the basics." in lines
+    assert (f"Day two - take the phone quiz and practise escalations. See also Phone quiz "
+            f"(page {quiz_page}), PHN-ESC-001 (page {dests['phn-esc-001'] + 1})") in lines
+    # a chapter by its title; a rule this manual leaves out, as in the handbook
+    assert (f"Day three - greet with the counter team. See also The Basics (page "
+            f"{dests['basics'] + 1}), BAS-GRT-001 (in the handbook)") in lines
+    assert "Do you pick up by the third ring?" in texts[quiz_page - 1]
+    assert {(plan, "phone-quiz"), (plan, "phn-esc-001"), (plan, "basics")} <= set(
+        link_targets(path))
+
+
+def test_unknown_plan_refs_are_located_errors(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "minimal"
+    shutil.copytree(ROOTS / "minimal", data)
+    meta = data / "handbook.yaml"
+    meta.write_text(meta.read_text("utf-8").replace(
+        "      - Day one - read this handbook and shadow a colleague.\n",
+        "      - text: Day one - read this handbook and shadow a colleague.\n"
+        "        refs: [BAS-GRT-001, BAS-XXX-001, phone, nowhere]\n"), "utf-8")
+    assert main(["validate", "--data", str(data), "-q"]) == 1
+    err = capsys.readouterr().err
+    expected = ("expected the ID of a rule, phrase or case, an assessment id or a section id "
+                "of this handbook, got ")
+    assert f"handbook.yaml:21:29: ERROR: audiences[0].first_week[0].refs[1]: {expected}" \
+        "'BAS-XXX-001' [data.reference]" in err
+    assert f"handbook.yaml:21:49: ERROR: audiences[0].first_week[0].refs[3]: {expected}" \
+        "'nowhere' [data.reference]" in err
+    assert "2 errors" in err
 
 
 # --- 8. less empty paper; footers -----------------------------------------------------------

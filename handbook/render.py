@@ -202,7 +202,7 @@ class Renderer:
             titles |= {anchor(a.id): a.title for s in sections for a in s.assessments
                        if applies_to(a.audiences, aud.id)}
 
-            def plan_refs(ids: list[str], refs: Any = refs, titles: dict[str, str] = titles
+            def plan_refs(ids: list[str], refs: Any = refs, titles: dict[Rst, Any] = titles
                           ) -> Rst:
                 """A plan step's references: chapters and assessments by title, rules by
                 ID; each a link (in print followed by its page)."""

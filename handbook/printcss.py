@@ -158,6 +158,12 @@ class PageSetup:
         return cls(chosen, top, bottom, inner, outer, bleed)
 
 
+LATIN_MEASURE_EM = 31.0
+"""Widest line of Latin-script prose, in ems: about 70 characters of Source Sans, never
+more than 80 (the type area itself holds over 90 at the body size)."""
+_PROSE = "p, li, dd, dt, blockquote, .line-block, figcaption"
+
+
 def counter_content(label: str) -> str:
     """'Page {page} of {pages}' -> a CSS content value with the page counters in place."""
     parts = []
@@ -226,6 +232,8 @@ def page_css(handbook: Handbook, lang: str, labels: dict[str, str], setup: PageS
                          f"line-height: {sizes[role].leading:g}; }}")
     if "body" not in sizes:
         lines.append("html { font-size: 10.5pt; line-height: 1.6; }")
+    if page_script == "latin":  # a readable measure: at most 80 characters a line
+        lines.append(f"{_PROSE} {{ max-width: {LATIN_MEASURE_EM:g}em; }}")
     folio = counter_content(labels.get("Page {page} of {pages}", "Page {page} of {pages}"))
     page = [f"size: {setup.paper}", f"margin: {setup.top:g}mm {setup.outer:g}mm "
             f"{setup.bottom:g}mm {setup.inner:g}mm"]

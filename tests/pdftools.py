@@ -109,8 +109,9 @@ def page_fill(path: Path, top_mm: float = 20.0, bottom_mm: float = 22.0) -> list
 
 @cache
 def text_lines(path: Path) -> list[list[str]]:
-    """The printed lines of every page as laid out (a line ends where the next character
-    starts back at the left on a lower baseline), soft hyphens dropped."""
+    """The printed lines of every page as laid out, soft hyphens dropped: a line ends where
+    the next character starts back at the left on a lower baseline, or past a gap wider
+    than 10 pt (table cells, the two running heads, answer boxes are lines of their own)."""
     document = pypdfium2.PdfDocument(path)
     pages = []
     try:
@@ -118,24 +119,52 @@ def text_lines(path: Path) -> list[list[str]]:
             textpage = page.get_textpage()
             lines: list[str] = []
             current: list[str] = []
-            last: tuple[float, float] | None = None
+            last: tuple[float, float, float] | None = None
             for i in range(textpage.count_chars()):
                 char = textpage.get_text_range(i, 1)
                 if char in ("\r", "\n", "\ufffe", "\x02"):
                     continue
                 left, bottom, right, top = textpage.get_charbox(i)
                 if last is not None and (left < last[0] - 1 and bottom < last[1] - 2
-                                         or abs(bottom - last[1]) > 20):
+                                         or abs(bottom - last[1]) > 20
+                                         or left > last[2] + 10 and right > left):
                     lines.append("".join(current).rstrip())
                     current = []
                 current.append(char)
                 if right > left:  # spaces PDFium makes up have an empty box
-                    last = (left, bottom)
+                    last = (left, bottom, right)
             if current:
                 lines.append("".join(current).rstrip())
             textpage.close()
             page.close()
             pages.append([line for line in lines if line.strip()])
         return pages
+    finally:
+        document.close()
+
+
+def char_fonts(path: Path, chars: str) -> dict[tuple[str, str], int]:
+    """(character, font name without its subset tag) -> how often the PDF draws it so,
+    for every occurrence of the given characters."""
+    import ctypes
+
+    found: dict[tuple[str, str], int] = {}
+    document = pypdfium2.PdfDocument(path)
+    try:
+        for page in document:
+            textpage = page.get_textpage()
+            for i in range(textpage.count_chars()):
+                char = textpage.get_text_range(i, 1)
+                if char not in chars:
+                    continue
+                name = ctypes.create_string_buffer(256)
+                flags = ctypes.c_int()
+                pypdfium2.raw.FPDFText_GetFontInfo(textpage.raw, i, name, 256,
+                                                   ctypes.byref(flags))
+                key = (char, _SUBSET.sub("", name.value.decode("utf-8", "replace")))
+                found[key] = found.get(key, 0) + 1
+            textpage.close()
+            page.close()
+        return found
     finally:
         document.close()

@@ -158,7 +158,7 @@ class PageSetup:
         return cls(chosen, top, bottom, inner, outer, bleed)
 
 
-LATIN_MEASURE_EM = 31.0
+LATIN_MEASURE_EM = 29.5
 """Widest line of Latin-script prose, in ems: about 70 characters of Source Sans, never
 more than 80 (the type area itself holds over 90 at the body size)."""
 _PROSE = "p, li, dd, dt, blockquote, .line-block, figcaption"

@@ -158,8 +158,8 @@ class PageSetup:
         return cls(chosen, top, bottom, inner, outer, bleed)
 
 
-LATIN_MEASURE_EM = 29.5
-"""Widest line of Latin-script prose, in ems: about 70 characters of Source Sans, never
+LATIN_MEASURE_EM = 28.5
+"""Widest line of Latin-script prose, in ems: about 68 characters of Source Sans, never
 more than 80 (the type area itself holds over 90 at the body size)."""
 _PROSE = "p, li, dd, dt, blockquote, .line-block, figcaption"
 

@@ -99,6 +99,12 @@ def _text_fields(cls: type[BaseModel]) -> frozenset[str]:
     return frozenset(out)
 
 
+def _inline(item: BaseModel) -> str | None:
+    """The one translatable field of a list item that reads as text (a plan step), whose
+    context is the item's own (first_week[2]), as when the item was a plain string."""
+    return getattr(type(item), "translation_context", None)
+
+
 def _walk(obj: BaseModel, ctx: str, key: tuple[Any, ...], rule: str) -> Iterator[
         tuple[str, tuple[Any, ...], str, str]]:
     """Yield (msgctxt, key path, rule id, text) for every translatable string of obj."""
@@ -121,7 +127,9 @@ def _walk(obj: BaseModel, ctx: str, key: tuple[Any, ...], rule: str) -> Iterator
             yield from _walk(value, here, (*key, name), rule)
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
+                if isinstance(item, BaseModel) and (field := _inline(item)):
+                    yield f"{here}[{i}]", (*key, name, i), rule, getattr(item, field)
+                elif isinstance(item, BaseModel):
                     seg = getattr(item, "id", None) or i
                     yield from _walk(item, f"{here}[{seg}]", (*key, name, i), rule)
 
@@ -169,6 +177,10 @@ def translate(handbook: Handbook, lang: str, catalog: Catalog | None) -> Handboo
                     update[name] = one(domain, here, value)
             elif isinstance(value, BaseModel):
                 update[name] = convert(value, domain, here)
+            elif isinstance(value, list) and value and isinstance(value[0], BaseModel) \
+                    and (field := _inline(value[0])):
+                update[name] = [item.model_copy(update={field: one(
+                    domain, f"{here}[{i}]", getattr(item, field))}) for i, item in enumerate(value)]
             elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
                 update[name] = [
                     convert(item, domain, f"{here}[{getattr(item, 'id', None) or i}]")

@@ -257,10 +257,22 @@ class Renderer:
                 return Rst(self.list_sep.join(ref_link(i) if anchor(bare_id(i)) in present
                                      else ref_elsewhere(i) for i in ids))
 
+            titles = {anchor(s.id): s.title for s in sections}
+            titles |= {anchor(a.id): a.title for s in sections for a in s.assessments
+                       if applies_to(a.audiences, aud.id)}
+
+            def plan_refs(ids: list[str], refs: Any = refs, titles: dict[Rst, Any] = titles
+                          ) -> Rst:
+                """A plan step's references: chapters and assessments by title, rules by
+                ID; each a link (in print followed by its page)."""
+                return Rst(", ".join(
+                    Rst(f":ref:`{rst_escape(str(titles[anchor(i)]))} <{anchor(i)}>`")
+                    if anchor(i) in titles else refs([i]) for i in ids))
+
             pages[f"onboarding-{aud.id}"] = self.page(
                 "print_onboarding.rst.j2", audience=aud.id, aud=view(aud),
-                chapters=[view(s) for s in sections], refs=refs, vi_basics=True,
-                forms_linked=False, **extra)
+                chapters=[view(s) for s in sections], refs=refs, plan_refs=plan_refs,
+                vi_basics=True, forms_linked=False, **extra)
         return pages
 
 

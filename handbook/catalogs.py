@@ -69,10 +69,13 @@ def extract(handbook: Handbook, paths: Paths) -> list[Path]:
     """Write <locales>/templates/<domain>.pot from the source language only."""
     written = []
     for domain, messages in _by_domain(handbook).items():
+        path = paths.locales / TEMPLATES / f"{domain}.pot"
+        if not messages and handbook.provenance is not None:
+            path.unlink(missing_ok=True)  # a layer has templates of its own strings only
+            continue
         pot = polib.POFile(wrapwidth=0)
         _header(pot, None, handbook)
         pot.extend(_pot_entries(messages))
-        path = paths.locales / TEMPLATES / f"{domain}.pot"
         written.append(pocheck.save_catalog(paths.data, path, pot.__unicode__()))
     return written
 
@@ -137,6 +140,9 @@ def update(handbook: Handbook, paths: Paths, languages: list[str],
                     po.append(gone)
                     tally["obsolete"] += 1
             po.extend(e for key, e in retired.items() if key not in old)
+            if not po and handbook.provenance is not None:
+                path.unlink(missing_ok=True)  # a layer keeps catalogs of its own strings only
+                continue
             pocheck.save_catalog(paths.data, path, po.__unicode__())
         counts[lang] = tally
     return counts

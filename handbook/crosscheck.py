@@ -1,6 +1,6 @@
 """A validated meta and its sections -> the checks no single file can make: unique IDs,
 see-also targets, declared audiences and owners, reserved page names, VI colours and assets,
-assessment scoring. Every problem is reported at the line that causes it."""
+assessment scoring, forms. Every problem is reported at the line that causes it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from .assets import image_problem
 from .colors import contrast_ratio
 from .errors import Location, Report
+from .forms import check_forms
 from .load import Document, KeyPath
 from .model import HandbookMeta
 from .paths import RESERVED_PAGES, reserved_page
@@ -45,6 +46,10 @@ class Checker:
             self._check_section(section, doc, ids)
         if self.complete:
             self._check_see_also(ids)
+            self._check_plans(ids)
+        check_forms(self.sections, self.docs, set(ids) if self.complete else None,
+                    lambda doc, path, message, category: self._error(doc, path, message,
+                                                                     category))
 
     def _error(self, doc: Document, path: KeyPath, message: str, category: str) -> None:
         self.report.error(doc.locate(path), message, category)
@@ -160,6 +165,20 @@ class Checker:
                             self._error(doc, ("groups", gi, "rules", ri, "see_also", si),
                                         f"expected the ID of a rule in this handbook, got "
                                         f"{ref!r}", "data.reference")
+
+    def _check_plans(self, ids: dict[str, Location]) -> None:
+        """Every reference of a first-week plan names a rule, an assessment or a chapter."""
+        known = set(ids) | {s.id for s in self.sections}
+        known |= {a.id for s in self.sections for a in s.assessments}
+        doc = self.docs["handbook"]
+        for ai, audience in enumerate(self.meta.audiences):
+            for si, step in enumerate(audience.first_week):
+                for ri, ref in enumerate(step.refs):
+                    if ref not in known:
+                        self._error(doc, ("audiences", ai, "first_week", si, "refs", ri),
+                                    "expected the ID of a rule, phrase or case, an assessment "
+                                    f"id or a section id of this handbook, got {ref!r}",
+                                    "data.reference")
 
     def _check_vi(self, section: Section, doc: Document) -> None:
         self._unique(doc, [(("colors", i, "id"), c.id) for i, c in enumerate(section.colors)],

@@ -105,3 +105,16 @@ def glossary_rows(glossary: Glossary | None, lang: str, source: str,
              if lang != source and lang in term.translations else None,
              "definition": escape(glossary.definition(term, lang, source))}
             for term in glossary.terms]
+
+
+def term_surfaces(glossary: Glossary | None, lang: str, source: str) -> list[list[str]]:
+    """[surface, term id] of every term as readers of lang see it: the source term on a
+    source-language page, else the approved translation (a term without one is left out)."""
+    if glossary is None:
+        return []
+    out = []
+    for term in glossary.terms:
+        surface = term.term if lang == source else term.translations.get(lang)
+        if surface:
+            out.append([surface, term.id])
+    return out

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .assets import published_extension
 from .colors import contrast_ratio
 from .errors import Location, Problem
 from .fonts import Face, faces
+from .glossary import term_surfaces
 from .log import logger
+from .logos import site_logos
 from .paths import THEMES
 from .render import Renderer
 from .rst import sync_tree
@@ -65,12 +66,27 @@ class SiteInfo:
     pages: dict[str, list[str]] = field(default_factory=dict)
     latest: str = ""
     pdf: str | None = None
+    onboarding: list[str] = field(default_factory=list)
+    """Audience ids whose onboarding-<id>.pdf the published site will have (linked)."""
     changes: Any = None
     """versions.Changes against the previous edition, or None for the first one."""
 
     @property
     def has_changes(self) -> bool:
         return self.changes is not None
+
+
+def focus_colors(colors: dict[str, str]) -> tuple[str, str]:
+    """The focus ring's colour on the page background (the VI colour of primary, link and
+    text that stands out most from it) and on the primary-coloured header (white or black).
+    WCAG 2.2 asks 3:1 of a focus indicator against what it sits on."""
+    background = colors["background"]
+    focus = max((colors[r] for r in ("primary", "link", "text")),
+                key=lambda c: contrast_ratio(c, background))
+    primary = colors["primary"]
+    on_primary = "#FFFFFF" if contrast_ratio("#FFFFFF", primary) >= \
+        contrast_ratio("#000000", primary) else "#000000"
+    return focus, on_primary
 
 
 def brand_css(handbook: Any, face_map: dict[str, Face], lang: str) -> str:
@@ -96,6 +112,9 @@ def brand_css(handbook: Any, face_map: dict[str, Face], lang: str) -> str:
     names = {"background": "bg"}
     for role, value in colors.items():
         lines.append(f"  --hb-{names.get(role, role)}: {value};")
+    focus, on_primary = focus_colors(colors)
+    lines.append(f"  --hb-focus: {focus};")
+    lines.append(f"  --hb-focus-on-primary: {on_primary};")
     for script in ("latin", "hans", "hant"):
         lines.append(f"  --hb-font-{script}: {face_map[script].stack(families)};")
     lines.append(f"  --hb-font: var(--hb-font-{page_script});")
@@ -107,7 +126,8 @@ def project_files(handbook: Any, lang: str, labels: dict[str, str], template_dir
                   theme_path: Path, site: SiteInfo, face_map: dict[str, Face]) -> dict[str, Any]:
     """Relative path -> content of every file of the site's Sphinx project."""
     renderer = Renderer(handbook, lang, labels, template_dirs)
-    extra = {"has_changes": site.has_changes, "pdf_name": site.pdf}
+    extra = {"has_changes": site.has_changes, "pdf_name": site.pdf,
+             "onboarding": site.onboarding}
     files: dict[str, Any] = dict(renderer.site_pages(extra))
     if site.changes is not None:
         files["changes.rst"] = renderer.changes_page(
@@ -120,11 +140,9 @@ def project_files(handbook: Any, lang: str, labels: dict[str, str], template_dir
                 read_asset(handbook.data_dir, asset)
     theme, theme_static = theme_settings(theme_path, "web")
     files.update(theme_static)
-    logo = ""
-    if meta.organisation.logo:  # published under the type its bytes have (validated)
-        data = read_asset(handbook.data_dir, meta.organisation.logo)
-        logo = f"_static/logo.{published_extension(data)}"
-        files[logo] = data
+    # published under the types their bytes have (validated); the header's per the VI
+    logos = site_logos(handbook, lambda name: read_asset(handbook.data_dir, name))
+    files.update(logos.files)
     files["_static/brand.css"] = brand_css(handbook, face_map, lang)
     owners = {o.id: str(o.name) for o in meta.owners}
     hb_site = {
@@ -141,7 +159,7 @@ def project_files(handbook: Any, lang: str, labels: dict[str, str], template_dir
         "pdf": site.pdf,
         "audiences": [{"id": a.id, "name": str(a.name)} for a in meta.audiences],
         "owners": {s.id: owners.get(s.governance.owner, "") for s in handbook.sections},
-        "logo": logo,
+        **logos.context(),
     }
     conf = sphinx_conf(handbook, lang, labels, theme_path, "web", hb_site)
     conf.update(theme)
@@ -217,6 +235,7 @@ def sphinx_conf(handbook: Any, lang: str, labels: dict[str, str], theme_path: Pa
         "hb_labels": labels,
         "hb_source_lang": meta.source_language,
         "hb_site": hb_site,
+        "hb_terms": term_surfaces(handbook.glossary, lang, meta.source_language),
     }
 
 

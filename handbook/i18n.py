@@ -99,6 +99,12 @@ def _text_fields(cls: type[BaseModel]) -> frozenset[str]:
     return frozenset(out)
 
 
+def _inline(item: BaseModel) -> str | None:
+    """The one translatable field of a list item that reads as text (a plan step), whose
+    context is the item's own (first_week[2]), as when the item was a plain string."""
+    return getattr(type(item), "translation_context", None)
+
+
 def _walk(obj: BaseModel, ctx: str, key: tuple[Any, ...], rule: str) -> Iterator[
         tuple[str, tuple[Any, ...], str, str]]:
     """Yield (msgctxt, key path, rule id, text) for every translatable string of obj."""
@@ -121,7 +127,9 @@ def _walk(obj: BaseModel, ctx: str, key: tuple[Any, ...], rule: str) -> Iterator
             yield from _walk(value, here, (*key, name), rule)
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
+                if isinstance(item, BaseModel) and (field := _inline(item)):
+                    yield f"{here}[{i}]", (*key, name, i), rule, getattr(item, field)
+                elif isinstance(item, BaseModel):
                     seg = getattr(item, "id", None) or i
                     yield from _walk(item, f"{here}[{seg}]", (*key, name, i), rule)
 
@@ -140,6 +148,12 @@ def iter_messages(handbook: Handbook) -> Iterator[Message]:
                 continue
             comment = f"{short} {format_key_path(key)}" + (f" (rule {rule})" if rule else "")
             yield Message(domain, ctx, text, comment, (short, lines.get(key, 0)))
+        if handbook.provenance is not None:  # the reasons of the layer's changes, removals
+            for change in handbook.provenance.changes:
+                if change.section == domain and change.reason and change.reason_ctx:
+                    yield Message(domain, change.reason_ctx, change.reason,
+                                  f"{short} {change.reason_ctx} (why the layer {change.kind} "
+                                  f"{change.id})", (short, change.reason_line))
 
 
 def translate(handbook: Handbook, lang: str, catalog: Catalog | None) -> Handbook:
@@ -163,6 +177,10 @@ def translate(handbook: Handbook, lang: str, catalog: Catalog | None) -> Handboo
                     update[name] = one(domain, here, value)
             elif isinstance(value, BaseModel):
                 update[name] = convert(value, domain, here)
+            elif isinstance(value, list) and value and isinstance(value[0], BaseModel) \
+                    and (field := _inline(value[0])):
+                update[name] = [item.model_copy(update={field: one(
+                    domain, f"{here}[{i}]", getattr(item, field))}) for i, item in enumerate(value)]
             elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
                 update[name] = [
                     convert(item, domain, f"{here}[{getattr(item, 'id', None) or i}]")
@@ -182,7 +200,14 @@ def translate(handbook: Handbook, lang: str, catalog: Catalog | None) -> Handboo
 
     meta = convert(handbook.meta, HANDBOOK_DOMAIN, "")
     sections = [convert(s, s.id, "") for s in handbook.sections]
-    return dataclasses.replace(handbook, meta=meta, sections=sections)  # type: ignore[arg-type]
+    provenance = handbook.provenance
+    if provenance is not None:  # a layer's changes: titles and reasons on local-rules
+        provenance = dataclasses.replace(provenance, changes=[dataclasses.replace(
+            c, title=one(c.section, c.title_ctx, c.title) if c.title_ctx else c.title,
+            reason=one(c.section, c.reason_ctx, c.reason) if c.reason and c.reason_ctx
+            else c.reason) for c in provenance.changes])
+    return dataclasses.replace(handbook, meta=meta, sections=sections,  # type: ignore[arg-type]
+                               provenance=provenance)
 
 
 # --- reading catalogs ----------------------------------------------------------------------

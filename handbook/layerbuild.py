@@ -60,7 +60,8 @@ def template_globals(handbook: Handbook) -> dict[str, Any]:
     return {"layer_of": layer_of, "has_local": True}
 
 
-def local_context(handbook: Handbook, gettext: Callable[[str], Any]) -> dict[str, Any]:
+def local_context(handbook: Handbook, gettext: Callable[[str], Any],
+                  list_sep: str = ", ") -> dict[str, Any]:
     """Template values of the local-rules page: the top layer's changes, reasons, unit."""
     from .render import _FIELD_LABELS, view
     from .rst import anchor, rst_escape
@@ -90,8 +91,8 @@ def local_context(handbook: Handbook, gettext: Callable[[str], Any]) -> dict[str
             "linked": linked,
             "title": view(title) if title is not None else rst_escape(change.title),
             "section": titles.get(change.section, rst_escape(change.section)),
-            "fields": rst_escape(", ".join(str(gettext(_FIELD_LABELS.get(f, f)))
-                                           for f in change.fields)),
+            "fields": rst_escape(list_sep.join(str(gettext(_FIELD_LABELS.get(f, f)))
+                                               for f in change.fields)),
             "reason": rst_escape(change.reason) if change.reason else None,
         })
     layers = handbook.meta.layers

@@ -53,6 +53,13 @@ class Change:
     reason: str | None = None
     where: str = ""
     """file:line in the layer."""
+    title_ctx: str = ""
+    """msgctxt of the title in the catalogs of the section's domain (the layer's own for what
+    it adds, the ones below for what it changes or removes); '' if it has none."""
+    reason_ctx: str = ""
+    """msgctxt of the reason in the layer's own catalog of the section's domain."""
+    reason_line: int = 0
+    """Line of the reason in the layer's file (for the catalogs' occurrences)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "what": self.what, "id": self.id, "section": self.section,
@@ -79,7 +86,11 @@ class Provenance:
     def owns(self, domain: str, key: KeyPath) -> bool:
         """Whether the string at key of a domain ('handbook' or a section) is the top layer's."""
         doc = self.docs.get(domain)
-        return doc is not None and doc.locate(key).path.startswith(self.top.root)
+        if doc is None:
+            return False
+        # by folder, not by the displayed prefix: run from inside the layer, its files show
+        # as sections/x.yaml and those below as ../../sections/x.yaml, which both start with ''
+        return Path(doc.locate(key).path).resolve().is_relative_to(self.top.dir.resolve())
 
 
 @dataclass
@@ -384,4 +395,4 @@ def _claim(data: dict[str, Any], layer: Layer, provenance: Provenance, sid: str,
     if layer is provenance.layers[-1]:
         provenance.changes.append(Change(
             "added", "chapter", sid, sid, str(data.get("title", "")), (), None,
-            str(doc.locate(()))))
+            str(doc.locate(())), "title"))

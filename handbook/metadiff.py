@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .model import HandbookMeta
+from .model import HandbookMeta, PlanStep
 
 MetaStatus = Literal["added", "removed", "changed"]
 
@@ -57,8 +57,8 @@ def _compare(path: str, old: Any, new: Any) -> Iterator[MetaChange]:
                 yield MetaChange(f"{path}[{key}]", "removed", _plain(value), None)
         return
     if isinstance(old, list) and isinstance(new, list) and \
-            all(isinstance(v, str) for v in [*old, *new]):
-        yield from _compare_lines(path, old, new)
+            all(isinstance(v, (str, PlanStep)) for v in [*old, *new]):
+        yield from _compare_lines(path, [_line(v) for v in old], [_line(v) for v in new])
         return
     if isinstance(old, BaseModel) and type(old) is type(new):
         for name in type(old).model_fields:
@@ -68,6 +68,13 @@ def _compare(path: str, old: Any, new: Any) -> Iterator[MetaChange]:
     status: MetaStatus = "added" if old in (None, []) else \
         "removed" if new in (None, []) else "changed"
     yield MetaChange(path, status, _plain(old), _plain(new))
+
+
+def _line(value: str | PlanStep) -> str:
+    """A plan step as one line of text: its text, then the IDs it refers to."""
+    if isinstance(value, str):
+        return value
+    return value.text + (f" ({', '.join(value.refs)})" if value.refs else "")
 
 
 def _compare_lines(path: str, old: list[str], new: list[str]) -> Iterator[MetaChange]:

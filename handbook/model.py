@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
@@ -141,6 +141,32 @@ class Owner(Model):
     """Where readers send questions about the sections this owner keeps."""
 
 
+PlanRef = Annotated[str, StringConstraints(pattern=r"^([A-Z]{2,4}-[A-Z0-9]{2,4}-[0-9]{3}|"
+                                                   r"[a-z][a-z0-9]*(-[a-z0-9]+)*)$")]
+"""What a plan step points to: a rule, phrase or case ID, an assessment id or a chapter id."""
+
+
+def _plain_step(value: Any) -> Any:
+    """A plan step written as plain text is a step without references."""
+    return {"text": value} if isinstance(value, str) else value
+
+
+class PlanStep(Model):
+    """One item of a first-week plan: what to do, and where the manual says how."""
+
+    translation_context: ClassVar[str] = "text"
+    """Its text keeps the translation context of a plain-text step (first_week[N])."""
+
+    text: Text
+    """What the new hire does, e.g. 第一天：领取工牌和制服。"""
+    refs: list[PlanRef] = Field(default_factory=list)
+    """Rules, assessments or chapters the step draws on, by ID; the manual prints each as a
+    link with its page number."""
+
+
+Step = Annotated[PlanStep, BeforeValidator(_plain_step, json_schema_input_type=str | PlanStep)]
+
+
 class Audience(Model):
     id: Slug
     """Stable identifier used in audiences lists and in onboarding PDF file names."""
@@ -148,8 +174,9 @@ class Audience(Model):
     """Role name as readers know it, e.g. 前台接待."""
     description: Text
     """Who belongs to this audience."""
-    first_week: list[Text] = Field(default_factory=list)
-    """The onboarding manual's "your first week" plan, one item per day or step."""
+    first_week: list[Step] = Field(default_factory=list)
+    """The onboarding manual's "your first week" plan, one item per day or step: its text,
+    or text and refs (IDs of the rules, assessments or chapters it draws on)."""
 
 
 class ReleaseGate(Model):

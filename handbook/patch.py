@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 _PATCH_KEYS = ("id", "groups", "phrase_groups", "cases", "change", "remove")
 _ITEMS: dict[str, Any] = {"rule": Rule, "phrase": Phrase, "case": Case}
+_PATCH_OF = {"changed": "change", "removed": "remove", "added": "add"}
+"""The key of a layer's chapter file that made a change of each kind (for msgctxt)."""
 _TITLE = {"rule": "title", "phrase": "situation", "case": "title"}
 _VI_KEYS = ("colors", "logo", "typography", "type_scale", "grid")
 _GROUPS = {"groups": ("rules", "rule"), "phrase_groups": ("phrases", "phrase")}
@@ -39,7 +41,8 @@ class _Patch:
         self.report.error(self.doc.locate(path, key), message, category)
 
     def record(self, kind: str, what: str, item_id: str, title: Any, path: KeyPath,
-               fields: tuple[str, ...] = (), reason: Any = None) -> None:
+               fields: tuple[str, ...] = (), reason: Any = None, group: Any = None,
+               reason_path: KeyPath = ()) -> None:
         from .layers import Change
 
         if what in ("rule", "phrase", "case"):
@@ -48,9 +51,14 @@ class _Patch:
             else:
                 self.provenance.item_layer[item_id] = self.layer.id
         if self.top:
+            reason_ctx = ""
+            if reason and reason_path:
+                reason_ctx = f"{_PATCH_OF[kind]}[{item_id}].reason"
             self.provenance.changes.append(Change(
                 kind, what, item_id, self.sid, str(title or ""), fields,
-                str(reason) if reason else None, str(self.doc.locate(path, key=True))))
+                str(reason) if reason else None, str(self.doc.locate(path, key=True)),
+                title_ctx(what, item_id, group), reason_ctx,
+                self.doc.locate(reason_path).line if reason_ctx else 0))
 
     def locked(self, path: KeyPath, what: str, item_id: str, node: Any) -> None:
         """Report a change to something locked: where it is locked and who owns it."""
@@ -119,7 +127,7 @@ class _Patch:
             found = self._find(path, item_id)
             if found is None:
                 continue
-            kind, _, item, _ = found
+            kind, group, item, _ = found
             if not isinstance(fields, dict) or not fields:
                 self.error(path, f"expected the fields to change, got {describe(fields)}",
                            "data.type")
@@ -135,7 +143,7 @@ class _Patch:
                     self.origins.place(item, name, value, self.doc, (*path, name))
                     changed.append(name)
             self.record("changed", kind, str(item_id), item.get(_TITLE[kind]), path,
-                        tuple(changed), fields.get("reason"))
+                        tuple(changed), fields.get("reason"), group, (*path, "reason"))
 
     def _remove(self, removals: Any) -> None:
         if not isinstance(removals, list):
@@ -160,11 +168,11 @@ class _Patch:
             found = self._find((*path, "id"), entry["id"])
             if found is None:
                 continue
-            kind, _, item, items = found
+            kind, group, item, items = found
             items.remove(item)
             del self.index[str(entry["id"])]
             self.record("removed", kind, str(entry["id"]), item.get(_TITLE[kind]),
-                        (*path, "id"), (), reason)
+                        (*path, "id"), (), reason, group, (*path, "reason"))
 
     def _groups(self, groups: Any, key: str = "groups") -> None:
         inner, kind = _GROUPS[key]
@@ -180,8 +188,8 @@ class _Patch:
                 self.origins.place(target, 0, group, self.doc, path)
                 if isinstance(group, dict):
                     self.record("added", "group", str(group.get("id")), group.get("title"),
-                                path)
-                    self._added(group.get(inner), kind, (*path, inner))
+                                path, group=key)
+                    self._added(group.get(inner), kind, (*path, inner), group)
                 continue
             if is_locked(inherited):
                 self.locked(path, "group", str(inherited.get("id")), inherited)
@@ -198,7 +206,7 @@ class _Patch:
             into = inherited.setdefault(inner, [])
             for n, item in enumerate(items):
                 self.origins.place(into, 0, item, self.doc, (*path, inner, n))
-            self._added(items, kind, (*path, inner))
+            self._added(items, kind, (*path, inner), inherited)
 
     def _phrase_groups(self, groups: Any) -> None:
         self._groups(groups, "phrase_groups")
@@ -213,11 +221,26 @@ class _Patch:
             self.origins.place(target, 0, case, self.doc, ("cases", n))
         self._added(cases, "case", ("cases",))
 
-    def _added(self, items: Any, kind: str, path: KeyPath) -> None:
+    def _added(self, items: Any, kind: str, path: KeyPath, group: Any = None) -> None:
         for n, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict):
                 self.record("added", kind, str(item.get("id")), item.get(_TITLE[kind]),
-                            (*path, n))
+                            (*path, n), group=group)
+
+
+def title_ctx(what: str, item_id: str, group: Any) -> str:
+    """The msgctxt of an item's title in its chapter's catalog (as i18n._walk names it):
+    group is the item's group (a mapping), or for a group its key (groups, phrase_groups)."""
+    gid = group.get("id") if isinstance(group, dict) else None
+    if what == "rule" and gid is not None:
+        return f"groups[{gid}].rules[{item_id}].title"
+    if what == "phrase" and gid is not None:
+        return f"phrase_groups[{gid}].phrases[{item_id}].situation"
+    if what == "case":
+        return f"cases[{item_id}].title"
+    if what == "group" and group in _GROUPS:
+        return f"{group}[{item_id}].title"
+    return "title" if what == "chapter" else ""
 
 
 def apply_patch(data: dict[str, Any], sid: str, layer: Layer, doc: Document,

@@ -21,7 +21,7 @@ SKELETON = Path(__file__).resolve().parent / "skeleton"
 """What ``handbook init`` copies into a new handbook folder."""
 
 RESERVED_PAGES = ("index", "search", "genindex", "py-modindex", "changes", "glossary",
-                  "local-rules")
+                  "forms", "local-rules")
 """Pages the site generates itself (Sphinx's and ours): no section may take their names."""
 RESERVED_PREFIXES = ("for-",)
 """Prefixes of generated pages: for-<audience> is the page of one audience."""

@@ -27,7 +27,9 @@ from urllib.request import url2pathname
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import ContentError, Location, Problem
+from .intent import check_profile
 from .log import logger
+from .presscolor import PressColors, recolour
 from .printdoc import build_html, print_projects
 
 if TYPE_CHECKING:
@@ -47,17 +49,41 @@ PRINT_SHOP = "pdf/x-4"
 """The print-shop variant (--print): PDF/X-4, CMYK colours (see printcss.cmyk_css)."""
 
 
-def _finish_print(file_id: bytes) -> Any:
+PressTable = tuple[tuple[tuple[int, int, int], tuple[float, float, float, float]], ...]
+"""(RGB, CMYK) of every VI colour: what the print-shop variant turns RGB operators into."""
+
+
+def _finish_print(file_id: bytes, press: PressTable) -> Any:
     """WeasyPrint finisher for PDF/X-4: its XMP DocumentID is random (uuid4); name the
-    content instead, so the same input still gives the same bytes."""
+    content instead, so the same input still gives the same bytes. Then the output intent
+    is named after its profile, and the RGB left in the streams goes to CMYK."""
 
     def finish(document: Any, pdf: Any) -> None:
         reference = pdf.catalog["Metadata"]
         stream = pdf.objects[int(bytes(reference).split()[0])]
         packet = b"".join(stream.stream)
         stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + file_id, packet)]
+        name_output_condition(pdf)
+        recolour(pdf, PressColors(press))
 
     return finish
+
+
+def name_output_condition(pdf: Any) -> None:
+    """Name the PDF/X output intent after its profile's description (WeasyPrint uses the
+    profile's model field when it has one) (a characterisation of its own, not a registry name)."""
+    import pydyf
+
+    if "OutputIntents" not in pdf.catalog:
+        raise ContentError("--print: the PDF has no output intent (the @color-profile "
+                           "device-cmyk rule was not applied)")
+    for intent in pdf.catalog["OutputIntents"]:
+        profile = pdf.objects[int(bytes(intent["DestOutputProfile"]).split()[0])]
+        description = check_profile(b"".join(profile.stream))
+        intent["OutputConditionIdentifier"] = pydyf.String(description)
+        intent["OutputCondition"] = pydyf.String(description)
+        intent["Info"] = pydyf.String(description)
+        intent["S"] = "/GTS_PDFX"
 
 
 _UA_XMP = (b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" '
@@ -116,7 +142,8 @@ class _Collect(logging.Handler):
 
 
 def write_pdf(html: Path, target: Path, root: Path, file_id: bytes,
-              font_config: Any = None, variant: str = "") -> tuple[int, list[Problem]]:
+              font_config: Any = None, variant: str = "", press: PressTable = ()
+              ) -> tuple[int, list[Problem]]:
     """Lay out one print HTML file into target; return its page count and the warnings.
 
     Raises ContentError when WeasyPrint asks for anything outside root.
@@ -138,7 +165,7 @@ def write_pdf(html: Path, target: Path, root: Path, file_id: bytes,
             warnings.simplefilter("ignore", ResourceWarning)
             document.write_pdf(tmp, pdf_identifier=file_id, pdf_variant=variant or ARCHIVAL,
                                pdf_tags=True, finisher=declare_ua if not variant
-                               else _finish_print(file_id))
+                               else _finish_print(file_id, press))
         pages = len(document.pages)
     except FetchRefused as exc:
         tmp.unlink(missing_ok=True)
@@ -155,13 +182,13 @@ def write_pdf(html: Path, target: Path, root: Path, file_id: bytes,
     return pages, problems
 
 
-def _layout_job(html: str, target: str, root: str, file_id: bytes, variant: str = ""
-                ) -> tuple[int, list[Problem], float, str | None]:
+def _layout_job(html: str, target: str, root: str, file_id: bytes, variant: str = "",
+                press: PressTable = ()) -> tuple[int, list[Problem], float, str | None]:
     """Worker process: write_pdf with plain arguments; errors come back as text."""
     start = time.perf_counter()
     try:
         pages, problems = write_pdf(Path(html), Path(target), Path(root), file_id,
-                                    variant=variant)
+                                    variant=variant, press=press)
     except ContentError as exc:
         return 0, [], 0.0, str(exc)
     return pages, problems, time.perf_counter() - start, None
@@ -191,10 +218,12 @@ class Layout:
     language worker of the pipeline, they are laid out here, one after the other.
     """
 
-    def __init__(self, root: Path, count: int, variant: str = "") -> None:
+    def __init__(self, root: Path, count: int, variant: str = "", press: PressTable = ()
+                 ) -> None:
         self.root = root
         self.count = count
         self.variant = variant
+        self.press = press
         self.pages = 0
         self.problems: list[Problem] = []
         self._done = 0
@@ -215,7 +244,7 @@ class Layout:
     def submit(self, html: Path, target: Path, file_id: bytes) -> None:
         if self._pool is not None:
             future = self._pool.submit(_layout_job, str(html), str(target), str(self.root),
-                                       file_id, self.variant)
+                                       file_id, self.variant, self.press)
             self._futures.append((future, target))
             return
         from weasyprint.text.fonts import FontConfiguration
@@ -224,7 +253,7 @@ class Layout:
             self._font_config = FontConfiguration()  # shared: each font file is read once
         start = time.perf_counter()
         pages, found = write_pdf(html, target, self.root, file_id, self._font_config,
-                                 self.variant)
+                                 self.variant, self.press)
         self._record(target, pages, found, time.perf_counter() - start)
 
     def __exit__(self, kind: type[BaseException] | None, *rest: Any) -> None:
@@ -272,7 +301,11 @@ def build_pdfs(prepared: Prepared, lang: str, options: BuildOptions, cache: Path
         if stale.name not in wanted:
             stale.unlink()
     start = time.perf_counter()
-    with Layout(html_root, len(docs), PRINT_SHOP if options.print_shop else "") as layout:
+    handbook = prepared.translated[lang]
+    press: PressTable = tuple((tuple(c.rgb), tuple(float(v) for v in c.cmyk))  # type: ignore[misc]
+                              for s in handbook.sections for c in s.colors)
+    with Layout(html_root, len(docs), PRINT_SHOP if options.print_shop else "",
+                press) as layout:
         for doc in docs:  # the handbook first: it is the longest
             problems += build_html(doc, cache, html_root)
             layout.submit(html_root / doc.name / f"{doc.name}.html", out / f"{doc.name}.pdf",

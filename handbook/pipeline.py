@@ -91,7 +91,9 @@ def build_prepared(prepared: Prepared, options: BuildOptions, paths: Paths,
                        versions=site_versions, latest=latest,
                        pdf="handbook.pdf" if prepared.listed[lang] and (
                            options.pdf or _has_pdf(paths, version, lang)) else None,
-                       pages=(extra or {}).get("pages", {}), changes=prepared.changes)
+                       pages=(extra or {}).get("pages", {}), changes=prepared.changes,
+                       onboarding=_onboarding(paths, options, handbook, version, lang)
+                       if prepared.listed[lang] else [])
         for lang in prepared.languages
     }
     saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -188,6 +190,18 @@ def _has_pdf(paths: Paths, version: str, lang: str) -> bool:
     """Whether the published site already has this language's PDF (an html-only build)."""
     release = current_release(paths)
     return release is not None and (release / version / lang / "pdf" / "handbook.pdf").is_file()
+
+
+def _onboarding(paths: Paths, options: BuildOptions, handbook: Handbook, version: str,
+                lang: str) -> list[str]:
+    """Audiences whose onboarding manual the published site will have: those this build
+    makes, or for an HTML-only build those the published site already has."""
+    known = [a.id for a in handbook.meta.audiences]
+    if options.pdf:
+        return [a for a in known if options.audiences is None or a in options.audiences]
+    release = current_release(paths)
+    folder = release / version / lang / "pdf" if release is not None else None
+    return [a for a in known if folder is not None and (folder / f"onboarding-{a}.pdf").is_file()]
 
 
 def _switcher_versions(previous: list[dict[str, Any]], version: str) -> list[dict[str, Any]]:

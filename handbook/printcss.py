@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ContentError, Location, Problem, UsageError
+from .errors import ContentError, UsageError
 from .fonts import Face
 from .html import brand_css
 
@@ -41,9 +41,12 @@ def reference_css(labels: dict[str, str]) -> str:
     page = target_page(labels.get(" (page {page})", " (page {page})"))
     elsewhere = css_string(labels.get(" (in the handbook)", " (in the handbook)"))
     return "\n".join([
-        f".hb-see-also a.reference.internal::after, "
+        f".hb-see-also a.reference.internal::after, .hb-rule-forms a.reference.internal::after, "
+        f".hb-first-week a.reference.internal::after, "
         f".hb-answer-key-title a.reference.internal::after {{ content: {page}; }}",
-        f".hb-see-also .hb-xref-elsewhere::after {{ content: {elsewhere}; }}",
+        f".hb-see-also .hb-xref-elsewhere::after, .hb-rule-forms .hb-xref-elsewhere::after, "
+        f".hb-first-week .hb-xref-elsewhere::after "
+        f"{{ content: {elsewhere}; }}",
         ".hb-rule-index a.reference.internal::after { content: leader('.') "
         "target-counter(attr(href), page); }",
     ]) + "\n"
@@ -112,24 +115,8 @@ def _device_cmyk(cmyk: tuple[float, ...]) -> str:
     return "device-cmyk(" + " ".join(f"{v / 100:g}" for v in cmyk) + ")"
 
 
-OUTPUT_INTENT = "assets/print/output-intent.icc"
-"""The print shop's CMYK characterisation (e.g. FOGRA39, ISO Coated v2), in the data folder:
-PDF/X-4 embeds it as the output intent. Not shipped: profiles belong to the printer."""
-
-
-def output_intent(handbook: Handbook, problems: list[Problem]) -> dict[str, str | bytes]:
-    """Static files and CSS of the print-shop output intent; a warning when there is none."""
-    path = handbook.data_dir / OUTPUT_INTENT
-    if not path.is_file():
-        problems.append(Problem(
-            Location(OUTPUT_INTENT), "expected the print shop's CMYK ICC profile for --print, "
-            "got none: the PDF has no output intent, which PDF/X-4 requires", "pdf.print",
-            "WARNING"))
-        return {}
-    return {"_static/output-intent.icc": path.read_bytes()}
-
-
-INTENT_CSS = '@color-profile device-cmyk { src: url("output-intent.icc"); }\n'
+INTENT_CSS = ('@color-profile device-cmyk { src: url("output-intent.icc"); '
+              'components: cyan, magenta, yellow, black; }\n')
 """Declares the output intent's profile (print-page.css sits beside it in _static)."""
 
 
@@ -171,6 +158,12 @@ class PageSetup:
         scale = min(1.0, PAPER_MM[chosen][0] / PAPER_MM[base_paper][0])
         top, bottom, inner, outer = (round(m * scale, 1) for m in margins)
         return cls(chosen, top, bottom, inner, outer, bleed)
+
+
+LATIN_MEASURE_EM = 28.5
+"""Widest line of Latin-script prose, in ems: about 68 characters of Source Sans, never
+more than 80 (the type area itself holds over 90 at the body size)."""
+_PROSE = "p, li, dd, dt, blockquote, .line-block, figcaption"
 
 
 def counter_content(label: str) -> str:
@@ -241,6 +234,8 @@ def page_css(handbook: Handbook, lang: str, labels: dict[str, str], setup: PageS
                          f"line-height: {sizes[role].leading:g}; }}")
     if "body" not in sizes:
         lines.append("html { font-size: 10.5pt; line-height: 1.6; }")
+    if page_script == "latin":  # a readable measure: at most 80 characters a line
+        lines.append(f"{_PROSE} {{ max-width: {LATIN_MEASURE_EM:g}em; }}")
     folio = counter_content(labels.get("Page {page} of {pages}", "Page {page} of {pages}"))
     page = [f"size: {setup.paper}", f"margin: {setup.top:g}mm {setup.outer:g}mm "
             f"{setup.bottom:g}mm {setup.inner:g}mm"]

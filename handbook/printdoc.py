@@ -40,6 +40,7 @@ from .html import (
     theme_settings,
 )
 from .i18n import theme_labels
+from .intent import find_intent
 from .paths import THEMES
 from .printcss import (
     INTENT_CSS,
@@ -50,7 +51,6 @@ from .printcss import (
     cmyk_css,
     font_files,
     footer_css,
-    output_intent,
     page_css,
     reference_css,
     scripts_of,
@@ -177,6 +177,8 @@ def print_docs(handbook: Handbook, lang: str, labels: dict[str, str], prepared: 
             "html_context": {"hb_print": _metadata(handbook, lang, labels, name)},
             "html_search_options": {},
         })
+        if name != "handbook":  # an onboarding manual has no glossary to link to
+            conf["hb_terms"] = []
         files: dict[str, str | bytes] = {**assets, **theme_static, **static}
         files[f"{name}.rst"] = rst.replace(_PLACEHOLDER, identifier)
         files["_static/print-doc.css"] = footer_css(labels, meta.classification,
@@ -233,8 +235,8 @@ def print_projects(prepared: Prepared, lang: str, options: BuildOptions, cache: 
         + (cmyk_css([(c.role, c.id, tuple(c.cmyk)) for s in handbook.sections
                      for c in s.colors], setup.bleed) if options.print_shop else ""),
     }
-    if options.print_shop and (intent := output_intent(handbook, problems)):
-        static.update(intent)
+    if options.print_shop:
+        static["_static/output-intent.icc"] = find_intent(handbook.data_dir).data
         static["_static/print-page.css"] = str(static["_static/print-page.css"]) + INTENT_CSS
     docs = print_docs(handbook, lang, labels, prepared, audiences, setup, static)
     return docs, html_root, problems

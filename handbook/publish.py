@@ -82,7 +82,7 @@ def _copy_tree(src: Path, dst: Path) -> None:
 
 def publish(paths: Paths, trees: list[Tree], versions_meta: dict[str, dict[str, Any]],
             default_lang: str, keep: int = KEEP_RELEASES,
-            files: dict[str, str] | None = None) -> Path:
+            files: dict[str, str | bytes] | None = None) -> Path:
     """Make a new release from the previous one plus trees, and switch <out> to it."""
     if paths.out.exists() and not paths.out.is_symlink():
         if any(paths.out.iterdir()):
@@ -161,10 +161,10 @@ def _version_key(name: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in name.split("."))
 
 
-def _write_new(path: Path, text: str) -> None:
+def _write_new(path: Path, content: str | bytes) -> None:
     """Write a file of the new release, never through a hard link into the live one."""
     path.unlink(missing_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 
 def _write_index(release: Path, versions: list[dict[str, Any]], default_lang: str) -> None:

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from .colors import contrast_ratio, passes_aa
+from .forms import forms_by_rule
 from .glossary import glossary_rows
 from .layerbuild import local_context, template_globals
 from .metadiff import meta_rows
 from .rst import Rst, anchor, bare_id, make_env, ref_elsewhere, ref_link, rst_escape
-from .section import Section, applies_to
+from .section import Section, applies_to, effective_audiences
 
 if TYPE_CHECKING:
     from .validate import Handbook
@@ -44,6 +45,11 @@ class View:
     def raw(self) -> BaseModel:
         """The model object itself, for code (filters, tests); never printed directly."""
         return self._obj
+
+
+def list_separator(lang: str) -> str:
+    """What joins the items of a list in running text: the enumeration comma 、 in Chinese."""
+    return "、" if lang.split("_")[0] == "zh" else ", "
 
 
 def view(value: Any) -> Any:
@@ -76,11 +82,14 @@ class Renderer:
         self.lang = lang
         self.labels = labels
         self.env = make_env(template_dirs)
+        self.list_sep = list_separator(lang)
+        self.env.filters["series"] = lambda items: Rst(self.list_sep.join(map(str, items)))
         self.audience: str | None = None
         self.env.tests["applies"] = lambda item: applies_to(item.audience_ids, self.audience)
         meta = handbook.meta
         self.owner_names = {o.id: view(o.name) for o in meta.owners}
         self.audience_names = {a.id: view(a.name) for a in meta.audiences}
+        self.effective = effective_audiences(handbook.sections)
         self.globals: dict[str, Any] = {
             "_": self.gettext,
             "_p": self.pgettext,
@@ -91,7 +100,7 @@ class Renderer:
             "lang": lang,
             "owner_name": lambda oid: self.owner_names.get(oid, rst_escape(oid)),
             "audience_names": self.audience_list,
-            "refs": lambda ids: Rst(", ".join(ref_link(i) for i in ids)),
+            "refs": lambda ids: Rst(self.list_sep.join(ref_link(i) for i in ids)),
             "ref_link": ref_link,
             "contrast": _contrast,
             "asset": lambda rel: Rst("/_assets/" + rel.removeprefix("assets/")),
@@ -99,14 +108,22 @@ class Renderer:
             "script_names": {"latin": "Latin", "hans": "Simplified Chinese",
                              "hant": "Traditional Chinese"},
             "audience_items": self.audience_items,
+            "audience_groups": self.audience_groups,
+            "aud_classes": self.audience_classes,
+            "applies_ids": self.applies_ids,
             "checklist_row": _checklist_row,
+            "onboarding": [],
             "has_changes": False,
             "pdf_name": None,
             "mission": None,
             "glossary": glossary_rows(handbook.glossary, lang, meta.source_language,
                                       rst_escape),
+            "forms": [view(f) for s in handbook.sections for f in s.forms],
+            "form_refs": self.form_refs,
+            "forms_linked": True,
             **template_globals(handbook),
         }
+        self._forms_by_rule = forms_by_rule(handbook.sections)
 
     def gettext(self, msgid: str) -> Rst:
         """A theme label in this language, escaped like any other text."""
@@ -123,8 +140,18 @@ class Renderer:
             out = out.replace(str(rst_escape("{" + key + "}")), str(value))
         return Rst(out)
 
+    def form_refs(self, rule_id: str, linked: bool = True) -> Rst:
+        """The forms that record a rule: links to them, or (a document without the forms)
+        their titles."""
+        out = []
+        for form in self._forms_by_rule.get(rule_id, []):
+            title = view(form.title)
+            out.append(f":ref:`{title} <form-{form.id}>`" if linked
+                       else f":hb-xref-elsewhere:`{title}`")
+        return Rst(", ".join(out))
+
     def audience_list(self, ids: list[str]) -> Rst:
-        return Rst(", ".join(self.audience_names.get(i, rst_escape(i)) for i in ids))
+        return Rst(self.list_sep.join(self.audience_names.get(i, rst_escape(i)) for i in ids))
 
     def audience_items(self, section: Section) -> list[View]:
         """Rules, phrases and cases of a section that apply to the current audience."""
@@ -137,6 +164,35 @@ class Renderer:
         for pgroup in section.phrase_groups:
             out += [view(p) for p in pgroup.phrases if applies_to(p.audiences, self.audience)]
         return out
+
+    def audience_groups(self, section: Section) -> list[dict[str, Any]]:
+        """What applies to the current audience in a section, group by group: anchor, title
+        (None for the chapter's cases, which have no group: the template names them) and
+        checklist rows."""
+        out: list[dict[str, Any]] = []
+        if not applies_to(section.audiences, self.audience):
+            return out
+        for group in section.groups:
+            if applies_to(group.audiences, self.audience):
+                rows = [_checklist_row(r) for r in group.rules
+                        if applies_to(r.audiences, self.audience)]
+                out.append({"anchor": anchor(group.id), "title": view(group.title), "rows": rows})
+        for pgroup in section.phrase_groups:
+            rows = [_checklist_row(p) for p in pgroup.phrases
+                    if applies_to(p.audiences, self.audience)]
+            out.append({"anchor": anchor(pgroup.id), "title": view(pgroup.title), "rows": rows})
+        rows = [_checklist_row(c) for c in section.cases if applies_to(c.audiences, self.audience)]
+        out.append({"anchor": Rst("cases"), "title": None, "rows": rows})
+        return [g for g in out if g["rows"]]
+
+    def applies_ids(self, item: View) -> list[str]:
+        """The audiences an item applies to, narrowed by its chapter's and group's (empty:
+        everyone): what its "applies to" line names and the role filter reads."""
+        return list(self.effective.get(str(getattr(item.raw, "id", "")), item.audience_ids))
+
+    def audience_classes(self, item: View) -> Rst:
+        """The aud-<id> classes the role filter reads, so it shows what the role page lists."""
+        return Rst(" ".join(f"aud-{a}" for a in self.applies_ids(item)))
 
     def item_ids(self) -> list[str]:
         """Every rule, phrase and case ID of the handbook, sorted: the rule-ID index."""
@@ -164,13 +220,16 @@ class Renderer:
         for section in self.handbook.sections:
             pages[f"{section.id}.rst"] = self.page("section.rst.j2", section=view(section))
         for aud in self.handbook.meta.audiences:
-            pages[f"for-{aud.id}.rst"] = self.page("audience.rst.j2", audience=aud.id,
-                                                  aud=view(aud))
+            pages[f"for-{aud.id}.rst"] = self.page(
+                "audience.rst.j2", audience=aud.id, aud=view(aud),
+                onboarding=extra.get("onboarding", []))
         if self.handbook.glossary is not None:
             pages["glossary.rst"] = self.page("glossary.rst.j2")
+        if self.globals["forms"]:
+            pages["forms.rst"] = self.page("forms.rst.j2")
         if self.handbook.provenance is not None:  # a layer: what it changes, and why
-            pages["local-rules.rst"] = self.page("local.rst.j2",
-                                           **local_context(self.handbook, self.gettext))
+            local = local_context(self.handbook, self.gettext, self.list_sep)
+            pages["local-rules.rst"] = self.page("local.rst.j2", **local)
         return pages
 
     def print_pages(self, audiences: list[str],
@@ -195,12 +254,25 @@ class Renderer:
                         if applies_to(c.audiences, aud.id)}
 
             def refs(ids: list[str], present: set[str] = present) -> Rst:
-                return Rst(", ".join(ref_link(i) if anchor(bare_id(i)) in present
+                return Rst(self.list_sep.join(ref_link(i) if anchor(bare_id(i)) in present
                                      else ref_elsewhere(i) for i in ids))
+
+            titles = {anchor(s.id): s.title for s in sections}
+            titles |= {anchor(a.id): a.title for s in sections for a in s.assessments
+                       if applies_to(a.audiences, aud.id)}
+
+            def plan_refs(ids: list[str], refs: Any = refs, titles: dict[Rst, Any] = titles
+                          ) -> Rst:
+                """A plan step's references: chapters and assessments by title, rules by
+                ID; each a link (in print followed by its page)."""
+                return Rst(", ".join(
+                    Rst(f":ref:`{rst_escape(str(titles[anchor(i)]))} <{anchor(i)}>`")
+                    if anchor(i) in titles else refs([i]) for i in ids))
 
             pages[f"onboarding-{aud.id}"] = self.page(
                 "print_onboarding.rst.j2", audience=aud.id, aud=view(aud),
-                chapters=[view(s) for s in sections], refs=refs, vi_basics=True, **extra)
+                chapters=[view(s) for s in sections], refs=refs, plan_refs=plan_refs,
+                vi_basics=True, forms_linked=False, **extra)
         return pages
 
 

@@ -1,6 +1,7 @@
-"""sections/<id>.yaml -> a Section: rules in groups, the visual identity, phrase cards, cases
-and self-assessments. The scalar types, the base class and handbook.yaml's model are in
-model.py; like those, every field here is documented for the JSON Schema and editors."""
+"""sections/<id>.yaml -> a Section: rules in groups, the visual identity, phrase cards, cases,
+self-assessments and printable forms (forms.py). The scalar types, the base class and
+handbook.yaml's model are in model.py; like those, every field here is documented for the
+JSON Schema and editors."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from .forms import Form
 from .model import (
     AssetPath,
     Date,
@@ -328,6 +330,8 @@ class Section(Model):
     """Case studies."""
     assessments: list[Assessment] = Field(default_factory=list)
     """Self-assessments."""
+    forms: list[Form] = Field(default_factory=list)
+    """Printable forms for the rules of this section (a forms page and PDF appendices)."""
     locked: Flag | None = None
     """Layers may not change this chapter; unset: locked for the VI chapter only."""
 
@@ -335,3 +339,27 @@ class Section(Model):
 def applies_to(audiences: list[str], audience: str | None) -> bool:
     """Whether an item tagged with audiences (empty: everyone) applies to one audience."""
     return audience is None or not audiences or audience in audiences
+
+
+def effective_audiences(sections: list[Section]) -> dict[str, list[str]]:
+    """Rule, phrase and case ID -> the audiences it applies to once its chapter's and group's
+    are taken into account (empty: everyone): ``applies_to`` on the result agrees with
+    ``applies_to`` at every level, which the role pages and onboarding manuals use."""
+    out: dict[str, list[str]] = {}
+
+    def narrow(outer: list[str], inner: list[str]) -> list[str]:
+        if not outer or not inner:
+            return list(outer or inner)
+        both = [a for a in inner if a in outer]
+        return both or list(inner)  # disjoint levels apply to nobody; keep the rule's own
+
+    for section in sections:
+        for group in section.groups:
+            for rule in group.rules:
+                out[rule.id] = narrow(narrow(section.audiences, group.audiences), rule.audiences)
+        for pgroup in section.phrase_groups:
+            for phrase in pgroup.phrases:
+                out[phrase.id] = narrow(section.audiences, phrase.audiences)
+        for case in section.cases:
+            out[case.id] = narrow(section.audiences, case.audiences)
+    return out

@@ -118,7 +118,12 @@ def load_handbook(data_dir: Path, strict: bool = False) -> tuple[Handbook, Repor
         complete = len(sections) == len(meta.sections)
         Checker(meta, sections, docs, stack.asset_root if stack else data_dir, report,
                  complete).run()
-    glossary, _ = load_glossary(data_dir, meta, display_root, report)
+    glossary_dir, glossary_root = data_dir, display_root
+    if stack is not None:  # a layer: the glossary of the nearest folder of its chain with one
+        glossary_dir, glossary_root = next(
+            ((layer.dir, layer.root) for layer in reversed(stack.provenance.layers)
+             if (layer.dir / "glossary.yaml").is_file()), (data_dir, display_root))
+    glossary, _ = load_glossary(glossary_dir, meta, glossary_root, report)
     report.raise_if_errors("validation", strict=strict)
     assert meta is not None
     handbook = Handbook(

@@ -66,6 +66,8 @@ def site_pages(handbook: Handbook, has_changes: bool) -> list[str]:
     pages += [f"for-{a.id}" for a in handbook.meta.audiences]
     if handbook.glossary is not None:
         pages.append("glossary")
+    if any(s.forms for s in handbook.sections):
+        pages.append("forms")
     if has_changes:
         pages.append("changes")
     if handbook.provenance is not None:

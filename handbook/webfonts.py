@@ -38,7 +38,7 @@ _SHOWN = re.compile(r'\s(?:data-[\w-]+|placeholder|value|title|alt)="([^"]*)"')
 _BOLD = re.compile(
     r"<(h[1-6]|strong|b|th|dt)\b[^>]*>(.*?)</\1>"
     r'|<(\w+)\b[^>]*\bclass="[^"]*\b(?:hb-label|hb-brand-org|hb-toc-title|hb-uses-title|'
-    r'hb-label-block|hb-notice|hb-toc-list)\b[^"]*"[^>]*>(.*?)</\3>', re.S)
+    r'hb-label-block|hb-notice|hb-toc-list|hb-blank-label)\b[^"]*"[^>]*>(.*?)</\3>', re.S)
 _LANG = re.compile(r'<(\w+)\b[^>]*\blang="([\w-]+)"[^>]*>(.*?)</\1>', re.S)
 _SCRIPT_OF_LANG = {"zh-CN": "hans", "zh-SG": "hans", "zh-TW": "hant", "zh-HK": "hant"}
 COMMON_SHARE = 0.5  # a character on at least this share of the pages is in the first slice

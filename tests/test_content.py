@@ -73,7 +73,7 @@ def test_every_first_week_plan_has_every_week_one_requirement(hb: Handbook) -> N
     assert required == set(WEEK_ONE), "a new week-1 requirement: add it to WEEK_ONE"
     missing = [(audience.id, rule_id) for audience in hb.meta.audiences
                for rule_id, words in WEEK_ONE.items()
-               if not any(words in day for day in audience.first_week)]
+               if not any(words in day.text for day in audience.first_week)]
     assert missing == []
 
 

@@ -89,7 +89,7 @@ def test_messages_on_the_terminal_hold_no_control_character(
 def test_section_ids_of_generated_pages_are_refused(
         root: Root, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     code, lines = validate(root, "reserved-id", monkeypatch, capsys)
-    reserved = ("(index, search, genindex, py-modindex, changes, glossary, local-rules, "
+    reserved = ("(index, search, genindex, py-modindex, changes, glossary, forms, local-rules, "
                 "for-<audience>)")
     assert code == 1
     assert lines == [
@@ -156,3 +156,4 @@ def test_every_page_the_site_generates_is_reserved(root: Root) -> None:
     assert [name for name in generated if name not in sections and not reserved_page(name)] \
         == []
     assert reserved_page("glossary")  # the sample's glossary page
+    assert reserved_page("forms")  # the sample's forms page

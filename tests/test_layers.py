@@ -36,7 +36,7 @@ def test_region_inherits_overrides_removes_and_adds(root, monkeypatch) -> None: 
     assert rules["BAS-GRT-001"].measure == "3 分钟内"           # changed field
     assert rules["BAS-GRT-001"].text == "顾客排队不超过规定时间。"  # the rest inherited
     assert [s.id for s in region.sections] == ["basics", "vi", "local"]
-    assert region.meta.audiences[0].first_week[-1] == "第六天：学习华东区域的本地规定。"
+    assert region.meta.audiences[0].first_week[-1].text == "第六天：学习华东区域的本地规定。"
     assert region.meta.organisation.name == "小店服务集团"
     assert region.meta.unit is not None and region.meta.unit.hotline == "021-5555-0100"
     changes = [(c.kind, c.id, c.fields, c.reason) for c in region.provenance.changes]

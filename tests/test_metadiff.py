@@ -62,7 +62,8 @@ def test_diff_reports_handbook_yaml(root: Root, tmp_path: Path,
 def test_added_owner_and_removed_first_week_day(root: Root, tmp_path: Path) -> None:
     old, new = edited(root, tmp_path)
     meta = new / "handbook.yaml"
-    day2 = "      - 第二天：学习向上、平行、向下沟通规范，安排一次团队早会。\n"
+    day2 = "      - text: 第二天：学习向上、平行、向下沟通规范，安排一次团队早会。\n" \
+        "        refs: [BI-COM-002]\n"
     text = meta.read_text(encoding="utf-8").replace(
         "audiences:\n", "  - id: legal\n    name: 法务部\n    contact: legal@jiahe.example\n"
         "audiences:\n", 1).replace(day2, "")

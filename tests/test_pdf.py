@@ -11,7 +11,7 @@ import pypdf
 import pytest
 import yaml
 from fontTools.ttLib import TTFont
-from pdftools import fonts, page_texts, structure_problems
+from pdftools import char_fonts, fonts, page_fill, page_texts, structure_problems, text_lines
 
 from handbook.cli import main
 from handbook.errors import ContentError
@@ -150,13 +150,16 @@ def test_chinese_rule_texts_and_visible_ids(sample_site: Path) -> None:
 def test_outline_has_every_chapter_and_its_sections(sample_site: Path, lang: str) -> None:
     marks = outline(pdf_path(sample_site, lang, "handbook"))
     chapters = [title for level, title, _ in marks if level == 1]
-    # + contents; appendices: glossary, answer keys, rule-ID index
-    assert len(chapters) == 1 + len(sample_yaml("handbook.yaml")["sections"]) + 3
+    forms = [f for s in sample_yaml("handbook.yaml")["sections"]
+             for f in sample_yaml(f"sections/{s}.yaml").get("forms", [])]
+    # + contents; appendices: each form, glossary, answer keys, rule-ID index
+    assert len(chapters) == 1 + len(sample_yaml("handbook.yaml")["sections"]) + len(forms) + 3
     assert max(level for level, _, _ in marks) == 2
     if lang == "zh_CN":
         titles = [sample_yaml(f"sections/{s}.yaml")["title"]
                   for s in sample_yaml("handbook.yaml")["sections"]]
-        assert chapters[1:-3] == titles and chapters[-3] == "术语表"
+        assert chapters[1:-3 - len(forms)] == titles and chapters[-3] == "术语表"
+        assert chapters[-3 - len(forms):-3] == [f["title"] for f in forms]
         etiquette = sample_yaml("sections/etiquette.yaml")
         start = [t for _, t, _ in marks].index(etiquette["title"])
         sections = [t for level, t, _ in marks[start + 1:start + 1 + len(etiquette["groups"])]]
@@ -164,8 +167,8 @@ def test_outline_has_every_chapter_and_its_sections(sample_site: Path, lang: str
     for doc in DOCS[1:]:
         onboarding = [t for level, t, _ in outline(pdf_path(sample_site, lang, doc))
                       if level == 1]
-        # + first week and acknowledgement; no glossary, no rule-ID index
-        assert len(onboarding) == len(chapters)
+        # + first week and acknowledgement; no forms, no glossary, no rule-ID index
+        assert len(onboarding) == len(chapters) - len(forms)
         assert onboarding[0] == chapters[0]  # both open with their contents
 
 
@@ -235,7 +238,7 @@ def test_onboarding_manual_holds_only_what_applies(sample_site: Path) -> None:
                 assert rule_id in text, (audience["id"], rule_id)
         flat = squash(text)
         for step in audience["first_week"]:
-            assert squash(step) in flat
+            assert squash(step if isinstance(step, str) else step["text"]) in flat
     handbook = "".join(page_texts(pdf_path(sample_site, "zh_CN", "handbook")))
     assert all(rule_id in handbook for rule_id, *_ in rules)
 
@@ -312,6 +315,67 @@ def test_no_page_holds_only_a_heading(sample_site: Path, lang: str) -> None:
             # blank versos before a chapter have no text at all; a real page has more than
             # its running head, folio and one heading
             assert not 0 < len(lines) <= 4, (name, number, lines)
+
+
+def chapter_ends(path: Path) -> set[int]:
+    """0-based pages a chapter (a top-level bookmark) ends on: the page before the next
+    chapter opens, and the last page."""
+    starts = {page for level, _, page in outline(path) if level == 1}
+    return {page - 1 for page in starts} | {len(page_texts(path)) - 1}
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_no_page_under_20_percent_filled_but_chapter_ends(sample_site: Path, lang: str) -> None:
+    """Less empty paper: a page is under 20 % filled only where a chapter ends (the cover
+    is a page of its own)."""
+    for name in DOCS:
+        path = pdf_path(sample_site, lang, name)
+        fills = page_fill(path)
+        ends = chapter_ends(path)
+        sparse = [(n + 1, round(100 * f)) for n, f in enumerate(fills)
+                  if f < 0.2 and n > 0 and n not in ends]
+        assert sparse == [], (name, sparse)
+
+
+LEADERS = re.compile(r"\.{4,}|\s\d+$")  # contents and index lines: dot leaders, page
+
+
+def test_english_lines_are_at_most_80_characters(sample_site: Path) -> None:
+    for name in ("handbook", "onboarding-front-desk"):
+        lines = [(n + 1, line) for n, page in enumerate(text_lines(
+                 pdf_path(sample_site, "en", name))) for line in page
+                 if not LEADERS.search(line)]
+        assert len(lines) > 1000
+        longest = max(lines, key=lambda item: len(item[1]))
+        assert len(longest[1]) <= 80, (name, longest)
+
+
+def sentence_case(title: str) -> bool:
+    """Only the first word capitalised, besides acronyms (MI, IDs) and proper names."""
+    words = re.findall(r"[A-Za-z][A-Za-z’'-]*", title.split(" / ")[0])
+    proper = {"Jiahe"}
+    return bool(words) and words[0][0].isupper() and all(
+        not w[0].isupper() or sum(c.isupper() for c in w) > 1 or w in proper
+        for w in words[1:])
+
+
+def test_english_chapter_titles_are_sentence_case(sample_site: Path) -> None:
+    for name in DOCS:
+        titles = [title for level, title, _ in outline(pdf_path(sample_site, "en", name))
+                  if level == 1]
+        assert len(titles) >= 10
+        assert [t for t in titles if not sentence_case(t)] == [], name
+    for page in ("standards", "phrases"):  # the site's chapter pages too
+        html = (sample_site / VERSION / "en" / f"{page}.html").read_text("utf-8")
+        assert f"Service {page}" in html and f"Service {page.title()}" not in html
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "zh_TW"])
+def test_chinese_quotes_come_from_the_cjk_font(sample_site: Path, lang: str) -> None:
+    cjk = {"zh_CN": "Kurinto-Sans-SC", "zh_TW": "Kurinto-Sans-TC"}[lang]
+    found = char_fonts(pdf_path(sample_site, lang, "handbook"), "“”‘’「」『』")
+    assert sum(found.values()) > 50
+    assert {font for (_, font) in found} <= {cjk, f"{cjk}-Bold"}, found
 
 
 def test_site_links_the_pdf(sample_site: Path) -> None:

@@ -15,9 +15,12 @@ import pytest
 from pdftools import page_texts
 
 from handbook.cli import main
+from handbook.errors import ContentError
+from handbook.intent import OUTPUT_INTENT, SYSTEM_PROFILES, check_profile, find_intent
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 VERSION = "2026.1"
+SYSTEM_PROFILE = SYSTEM_PROFILES[0]  # Debian: libgs-common (README, .ci/run)
 
 
 @pytest.fixture(scope="module")
@@ -98,8 +101,9 @@ def test_acknowledgement_is_an_hr_record(minimal_pdfs: Path) -> None:
     for label in ACK_FIELDS:
         assert label in last, label
     assert last.count("Date") == 2  # employee's and supervisor's
-    assert re.search(r"Edition 2026\.1 · Effective 2026-03-01 .*Document ID [0-9A-F-]{14}",
-                     last)
+    # one record line (wrapped to the English measure)
+    assert re.search(r"Edition 2026\.1 · Effective 2026-03-01\s.*Document ID [0-9A-F-]{14}",
+                     last, re.S)
     # every field line is a named destination on that page (where a roster stamps)
     dests = destinations(path)
     fields = {name: page for name, page in dests.items() if name.startswith("hb-field-")}
@@ -318,6 +322,15 @@ assessments:
 """
 
 
+LEAD_PLAN = """    first_week:
+      - Day one - read the basics.
+      - text: Day two - take the phone quiz and practise escalations.
+        refs: [phone-quiz, PHN-ESC-001]
+      - text: Day three - greet with the counter team.
+        refs: [basics, BAS-GRT-001]
+"""
+
+
 @pytest.fixture(scope="module")
 def two_roles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The minimal root with a second audience (lead), a lead-only group, a quiz for
@@ -328,7 +341,7 @@ def two_roles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     meta = data / "handbook.yaml"
     meta.write_text(meta.read_text("utf-8").replace(
         "sections: [basics, phone]\n", "  - id: lead\n    name: Team leads\n"
-        "    description: Whoever leads a shift.\nsections: [basics, phone]\n"
+        "    description: Whoever leads a shift.\n" + LEAD_PLAN + "sections: [basics, phone]\n"
         "classification: Internal use only\n"), "utf-8")
     phone = data / "sections" / "phone.yaml"
     phone.write_text(phone.read_text("utf-8").rstrip("\n") + "\n" + LEAD_ONLY.lstrip("\n"),
@@ -361,6 +374,44 @@ def test_quiz_questions_are_numbered_and_the_key_is_an_appendix(two_roles: Path)
         assert f"Phone quiz · questions (page {quiz + 1})" in texts[key]
     # the acknowledgement page stays last
     assert "Acknowledgement" in page_texts(two_roles / "onboarding-counter.pdf")[-1]
+
+
+def test_first_week_plan_refers_to_pages(two_roles: Path) -> None:
+    path = two_roles / "onboarding-lead.pdf"
+    texts = page_texts(path)
+    (plan,) = [n for n, t in enumerate(texts) if "Day two - take the phone quiz" in t]
+    lines = " ".join(texts[plan].split())
+    dests = destinations(path)
+    quiz_page = dests["phone-quiz"] + 1
+    assert "Day one - read the basics." in lines
+    assert (f"Day two - take the phone quiz and practise escalations. See also Phone quiz "
+            f"(page {quiz_page}), PHN-ESC-001 (page {dests['phn-esc-001'] + 1})") in lines
+    # a chapter by its title; a rule this manual leaves out, as in the handbook
+    assert (f"Day three - greet with the counter team. See also The Basics (page "
+            f"{dests['basics'] + 1}), BAS-GRT-001 (in the handbook)") in lines
+    assert "Do you pick up by the third ring?" in texts[quiz_page - 1]
+    assert {(plan, "phone-quiz"), (plan, "phn-esc-001"), (plan, "basics")} <= set(
+        link_targets(path))
+
+
+def test_unknown_plan_refs_are_located_errors(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "minimal"
+    shutil.copytree(ROOTS / "minimal", data)
+    meta = data / "handbook.yaml"
+    meta.write_text(meta.read_text("utf-8").replace(
+        "      - Day one - read this handbook and shadow a colleague.\n",
+        "      - text: Day one - read this handbook and shadow a colleague.\n"
+        "        refs: [BAS-GRT-001, BAS-XXX-001, phone, nowhere]\n"), "utf-8")
+    assert main(["validate", "--data", str(data), "-q"]) == 1
+    err = capsys.readouterr().err
+    expected = ("expected the ID of a rule, phrase or case, an assessment id or a section id "
+                "of this handbook, got ")
+    assert f"handbook.yaml:21:29: ERROR: audiences[0].first_week[0].refs[1]: {expected}" \
+        "'BAS-XXX-001' [data.reference]" in err
+    assert f"handbook.yaml:21:49: ERROR: audiences[0].first_week[0].refs[3]: {expected}" \
+        "'nowhere' [data.reference]" in err
+    assert "2 errors" in err
 
 
 # --- 8. less empty paper; footers -----------------------------------------------------------
@@ -424,6 +475,13 @@ COLORS = """colors:
     hex: "#1A1A1A"
     rgb: [26, 26, 26]
     cmyk: [0, 0, 0, 90]
+  - id: logo-blue
+    name: Logo blue
+    role: accent
+    usage: The logo's blue.
+    hex: "#0B4F8A"
+    rgb: [11, 79, 138]
+    cmyk: [95, 65, 5, 2]
   - id: paper
     name: Paper
     role: background
@@ -440,8 +498,26 @@ def page_operators(pdf: pikepdf.Pdf, number: int) -> bytes:
     return b"".join(s.read_bytes() for s in streams)
 
 
-def test_print_shop_variant_is_pdf_x4_in_cmyk_with_crop_marks(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def all_streams(pdf: pikepdf.Pdf) -> dict[str, bytes]:
+    """Every page's content and every form XObject it draws, by a readable name."""
+    found = {}
+    for number, page in enumerate(pdf.pages):
+        found[f"page {number + 1}"] = page_operators(pdf, number)
+        for name, xobject in page.obj.Resources.get("/XObject", {}).items():
+            if xobject.get("/Subtype") == "/Form":
+                found[f"page {number + 1} {name}"] = xobject.read_bytes()
+    return found
+
+
+def press_profile(description: bytes) -> bytes:
+    """The system CMYK profile renamed (same length): a print shop's own profile."""
+    data = SYSTEM_PROFILE.read_bytes()
+    old = b"Artifex CMYK SWOP Profile"
+    assert len(description) == len(old) and old in data
+    return data.replace(old, description, 1)
+
+
+def test_print_shop_variant_is_pdf_x4_in_cmyk_with_crop_marks(tmp_path: Path) -> None:
     data = tmp_path / "minimal"
     shutil.copytree(ROOTS / "minimal", data)
     basics = data / "sections" / "basics.yaml"
@@ -451,9 +527,6 @@ def test_print_shop_variant_is_pdf_x4_in_cmyk_with_crop_marks(
         extra = ["--print"] if variant == "print" else []
         assert main(["pdf", "--data", str(data), "--out", str(tmp_path / variant),
                      "--audience", "counter", "--bleed", "3", "-q", *extra]) == 0
-    err = capsys.readouterr().err
-    assert "assets/print/output-intent.icc: WARNING: expected the print shop's CMYK ICC " \
-        "profile for --print" in err  # said once per language, not per document
     screen = tmp_path / "screen" / VERSION / "en" / "pdf" / "handbook.pdf"
     printed = tmp_path / "print" / VERSION / "en" / "pdf" / "handbook.pdf"
     with pikepdf.open(screen) as pdf:
@@ -465,13 +538,75 @@ def test_print_shop_variant_is_pdf_x4_in_cmyk_with_crop_marks(
         meta = pdf.open_metadata()
         assert meta["pdfxid:GTS_PDFXVersion"] == "PDF/X-4"
         assert "pdfaid:part" not in meta
+        # the output intent: the system's CMYK profile (no profile in the data folder)
+        intent, = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX"
+        assert str(intent.OutputConditionIdentifier) == check_profile(
+            SYSTEM_PROFILE.read_bytes()) == "Artifex CMYK SWOP Profile"
+        assert intent.DestOutputProfile.read_bytes() == SYSTEM_PROFILE.read_bytes()
+        assert intent.DestOutputProfile.N == 4
         cover = page_operators(pdf, 0)
         assert b"/DeviceCMYK cs" in cover and b"0.97 0.76 0.1 0.01 scn" in cover
-        # no RGB colour but the logo's own (an SVG keeps the colours it was drawn in)
-        outside_logo = re.sub(rb"/Figure\n.*?EMC", b"", cover, flags=re.S)
-        assert b" rg\n" not in outside_logo and b" RG\n" not in outside_logo
+        # the logo's blue (#0B4F8A in the SVG) is the VI colour's CMYK, its gold by formula
+        logo = re.findall(rb"/Figure\n.*?EMC", cover, flags=re.S)[0]
+        assert b"0.95 0.65 0.05 0.02 k" in logo and b"0 0.253 0.876 0.149 k" in logo
+        # no RGB colour anywhere: pages, logo, marks
+        streams = all_streams(pdf)
+        for name, stream in streams.items():
+            assert not re.search(rb"(^|\n)[\d. ]+ (rg|RG)\n", stream), name
         page = pdf.pages[3]
         assert float(page.trimbox[0]) - float(page.mediabox[0]) == pytest.approx(3 * 72 / 25.4,
                                                                                 abs=0.05)
-        # crop and cross marks: one more drawing (an artifact) on every page
+        # crop and cross marks: one more drawing (an artifact) on every page, stroked in
+        # registration colour (every ink), so they show on each separation
         assert page_operators(pdf, 3).count(b" Do\n") == screen_drawings + 1
+        marks = [s for n, s in streams.items() if n.startswith("page 4 ")]
+        assert marks and all(b"1 1 1 1 K" in s and b"0 0 0 RG" not in s for s in marks)
+
+
+def test_print_shop_prefers_the_handbooks_own_profile(tmp_path: Path) -> None:
+    data = tmp_path / "minimal"
+    shutil.copytree(ROOTS / "minimal", data)
+    (data / "assets" / "print").mkdir()
+    (data / "assets" / "print" / "output-intent.icc").write_bytes(
+        press_profile(b"Northwind Press Coated 01"))
+    assert main(["pdf", "--data", str(data), "--out", str(tmp_path / "site"), "--print",
+                 "--audience", "counter", "-q"]) == 0
+    with pikepdf.open(tmp_path / "site" / VERSION / "en" / "pdf" / "handbook.pdf") as pdf:
+        intent, = pdf.Root.OutputIntents
+        assert str(intent.OutputConditionIdentifier) == "Northwind Press Coated 01"
+
+
+def test_a_profile_that_is_not_cmyk_output_is_a_located_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "minimal"
+    shutil.copytree(ROOTS / "minimal", data)
+    (data / "assets" / "print").mkdir()
+    rgb = Path("/usr/share/color/icc/ghostscript/default_rgb.icc").read_bytes()
+    (data / "assets" / "print" / "output-intent.icc").write_bytes(rgb)
+    assert main(["pdf", "--data", str(data), "--out", str(tmp_path / "site"), "--print",
+                 "--audience", "counter", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "assets/print/output-intent.icc: ERROR: expected an ICC output profile (class " \
+        "'prtr') in colour space 'CMYK', got class 'mntr' in 'RGB'" in err
+    assert not (tmp_path / "site" / VERSION / "en" / "pdf" / "handbook.pdf").exists()
+
+
+def test_intent_order_and_the_error_without_any_profile(tmp_path: Path) -> None:
+    own = tmp_path / "assets" / "print" / "output-intent.icc"
+    system = tmp_path / "system.icc"
+    system.write_bytes(press_profile(b"System Press Profile 0001"))
+    assert find_intent(tmp_path, (system,)).description == "System Press Profile 0001"
+    own.parent.mkdir(parents=True)
+    own.write_bytes(press_profile(b"Our Own Press Profile 001"))
+    intent = find_intent(tmp_path, (system,))
+    assert (intent.description, intent.source) == ("Our Own Press Profile 001", OUTPUT_INTENT)
+    own.unlink()
+    with pytest.raises(ContentError) as caught:
+        find_intent(tmp_path, (tmp_path / "missing.icc",))
+    problem, = caught.value.problems
+    assert str(problem).startswith("assets/print/output-intent.icc: ERROR: expected a CMYK "
+                                   "output profile for --print")
+    assert "apt-get install libgs-common" in str(problem)
+    with pytest.raises(ValueError, match="expected an ICC profile"):
+        check_profile(b"not a profile" * 20)

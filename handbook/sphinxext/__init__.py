@@ -5,17 +5,20 @@
   the right ``lang`` attribute;
 - ``hb-assessment`` / ``hb-question`` / ``hb-band`` turn self-assessments into HTML forms
   (assessments.py);
+- ``hb-checklist`` lists what applies to a role, each row a link to its rule (rolelist.py);
 - a transform gives every section only its explicit ASCII ids (never ``id1``), so one-page
   print builds have no colliding anchors;
 - raw and file-insertion directives are switched off for every document;
 - ``html-page-context`` hands the theme its switchers, labels and breadcrumbs, and puts
   the Content-Security-Policy <meta> first in every page's head;
 - an incremental build writes again exactly the pages that can have changed (rewrites.py);
-- Sphinx's own search index is not built: the site has its own (handbook/search.py).
+- Sphinx's own search index is not built: the site has its own (handbook/search.py);
+- the first use of a glossary term in a page's rule text links to its entry (terms.py).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docutils import nodes
@@ -28,7 +31,9 @@ from sphinx.util.docutils import SphinxDirective
 from ..csp import csp_meta
 from ..log import logger
 from ..paths import template_cache
-from . import assessments, layers, rewrites
+from . import assessments, layers, permalinks, rewrites, rolelist, terms
+
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\n?')
 
 # --- translation notices -------------------------------------------------------------------
 
@@ -95,54 +100,19 @@ def depart_passage(self: Any, node: hb_passage) -> None:
     self.body.append("</div>\n")
 
 
-# --- audience checklists ------------------------------------------------------------------
+# --- text shown in the source language ------------------------------------------------------
 
 
-class ChecklistDirective(SphinxDirective):
-    """Rows of (rule link, title, measure) built as nodes directly, one JSON object per line.
-
-    Audience pages list hundreds of rules; parsing them as a reST table costs seconds per
-    page, building the table costs milliseconds. The text never passes a reST parser.
-    """
-
-    has_content = True
-
-    def run(self) -> list[nodes.Node]:
-        import json
-
-        from sphinx.addnodes import pending_xref
-
-        table = nodes.table(classes=["hb-table", "hb-checklist"])
-        group = nodes.tgroup(cols=3)
-        table += group
-        for width in (20, 45, 35):
-            group += nodes.colspec(colwidth=width)
-        body = nodes.tbody()
-        group += body
-        for line in self.content:
-            if not line.strip():
-                continue
-            row_data = json.loads(line)
-            row = nodes.row()
-            ref = pending_xref("", refdomain="std", reftype="ref", reftarget=row_data["anchor"],
-                               refexplicit=True, refwarn=True)
-            ref += nodes.inline("", row_data["id"])
-            row += nodes.entry("", nodes.paragraph("", "", ref))
-            for key in ("title", "measure"):
-                para = nodes.paragraph()
-                text = row_data.get(key) or ""
-                if row_data.get(f"{key}_status", "ok") in ("missing", "fuzzy"):
-                    state = row_data[f"{key}_status"]
-                    inline = hb_untranslated(text, text, classes=["hb-untranslated", f"hb-{state}"])
-                    inline["lang"] = _lang_attr(self.env)
-                    inline["notice"] = _label(self.env, "Not yet translated" if state == "missing"
-                                              else "Translation may be out of date")
-                    para += inline
-                elif text:
-                    para += nodes.Text(text)
-                row += nodes.entry("", para)
-            body += row
-        return [table]
+def untranslated(env: Any, text: str, status: str) -> nodes.Node:
+    """Text built as a node (not parsed): marked with its notice when its translation is
+    missing or out of date."""
+    if status not in ("missing", "fuzzy"):
+        return nodes.Text(text)
+    node = hb_untranslated(text, text, classes=["hb-untranslated", f"hb-{status}"])
+    node["lang"] = _lang_attr(env)
+    node["notice"] = _label(env, "Not yet translated" if status == "missing"
+                            else "Translation may be out of date")
+    return node
 
 
 # --- explicit ids --------------------------------------------------------------------------
@@ -189,8 +159,9 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
                   doctree: Any) -> None:
     from markupsafe import Markup, escape
 
-    # first in <head> after the charset: the policy covers every script and style after it
-    context["metatags"] = csp_meta() + context.get("metatags", "")
+    # first in <head> after the charset: the policy covers every script and style after it;
+    # the viewport is the basic layout's (docutils writes a second one into the metatags)
+    context["metatags"] = csp_meta() + _VIEWPORT.sub("", context.get("metatags", ""))
     site: dict[str, Any] = app.config.hb_site
     prefix = "../" * pagename.count("/")
     up = prefix + "../../"  # from <version>/<lang>/page.html to <out>/
@@ -228,6 +199,12 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
                       for a in site.get("audiences", [])],
         "owner": escape(site.get("owners", {}).get(pagename, "")),
         "logo": str(site.get("logo") or ""),  # the published file: _static/logo.<type>
+        # the VI's variant for the header's colour, its mark for a phone, and the favicon
+        "header_logo": str(site.get("header_logo") or ""),
+        "header_mark": str(site.get("header_mark") or ""),
+        "header_size": [int(v) for v in site.get("header_size") or ()],
+        "favicon": str(site.get("favicon") or ""),
+        "favicon_type": str(site.get("favicon_type") or ""),
     }
     context["hb_markup"] = Markup
     context["hb_page_toc"] = _page_toc(doctree)
@@ -263,8 +240,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("hb-missing", _notice_role("missing"))
     app.add_role("hb-fuzzy", _notice_role("fuzzy"))
     app.add_directive("hb-passage", PassageDirective)
-    app.add_directive("hb-checklist", ChecklistDirective)
+    rolelist.setup(app)
     assessments.setup(app)
+    permalinks.setup(app)
     app.add_transform(ExplicitIds)
     app.connect("builder-inited", _no_sphinx_search)
     app.connect("builder-inited", _harden)
@@ -273,6 +251,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _page_context)
     rewrites.setup(app)
     layers.setup(app)
+    terms.setup(app)
     logger.debug("handbook Sphinx extension loaded")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}
+            "env_version": 3}

@@ -65,7 +65,11 @@ class QuestionDirective(Directive):
         if node["answer"] not in ("", "yes", "no"):
             raise self.error(f"hb-question: expected yes or no, got {node['answer']!r}")
         self.state.nested_parse(self.content, self.content_offset, node)
-        first = next(iter(node.findall(nodes.paragraph)), None)
+        # the question is the fieldset's <legend>, which holds phrasing content only
+        for paragraph in list(node.findall(nodes.paragraph)):
+            line = nodes.inline("", "", *paragraph.children, classes=["hb-qline"])
+            paragraph.replace_self(line)
+        first = next(iter(node.findall(nodes.inline)), None)
         if node["number"] and first is not None:  # the number the answer key uses
             first.insert(0, nodes.inline("", f"{node['number']}. ", classes=["hb-qnum"]))
         return [node]
@@ -82,10 +86,36 @@ class BandDirective(Directive):
         return [node]
 
 
+def answer_digest(form_id: str, qid: str, value: str) -> str:
+    """What a page keeps of a question's answer: FNV-1a (32 bits) of form:question:answer.
+
+    The browser checks a choice by digesting it the same way (handbook's hb-quiz.js), so
+    the answer key is in no page as text and shows only after submitting.
+    """
+    digest = 0x811C9DC5
+    for byte in f"{form_id}:{qid}:{value}".encode():
+        digest = ((digest ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return f"{digest:08x}"
+
+
+# labels the browser shows: data-l-<key> on the form, from the theme catalogs
+_FORM_LABELS = {
+    "incomplete": "Answer every question to see your score. Not answered yet: {list} "
+                  "({n} of {total}).",
+    "correct": "Your answer is correct.",
+    "answer": "Correct answer: {answer}",
+    "score": "Your score: {score} — {band}",
+}
+
+
 def visit_assessment(self: Any, node: hb_assessment) -> None:
+    labels = self.builder.config.hb_labels
     attrs = {"data-kind": node["kind"], "data-method": node["method"],
              "data-base": str(node["base"]), "data-per-wrong": str(node["per_wrong"]),
-             "ids": [f"form-{node['form_id']}"]}
+             "data-form": node["form_id"], "ids": [f"form-{node['form_id']}"],
+             "novalidate": "novalidate"}
+    attrs.update({f"data-l-{key}": labels.get(text, text) for key, text in _FORM_LABELS.items()})
+    attrs["data-l-sep"] = "、" if str(self.builder.config.language).startswith("zh") else ", "
     self.body.append(self.starttag(node, "form", **attrs))
 
 
@@ -94,21 +124,25 @@ def depart_assessment(self: Any, node: hb_assessment) -> None:
     score = self.encode(labels.get("Show my score", "Show my score"))
     reset = self.encode(labels.get("Start again", "Start again"))
     self.body.append(
-        f'<div class="hb-form-actions"><button type="button" class="hb-score">{score}</button>'
+        f'<div class="hb-form-actions"><button type="submit" class="hb-score">{score}</button>'
         f' <button type="reset">{reset}</button></div>'
         '<p class="hb-result" role="status" aria-live="polite"></p></form>\n'
     )
 
 
 def visit_question(self: Any, node: hb_question) -> None:
-    self.body.append(self.starttag(node, "fieldset", **{"data-answer": node["answer"]}))
-    self.body.append('<div class="hb-qtext">')
+    attrs: dict[str, Any] = {"ids": [f"q-{node['form_id']}-{node['qid']}"],
+                             "data-q": node["qid"], "data-number": str(node["number"] or "")}
+    if node["answer"]:
+        attrs["data-key"] = answer_digest(node["form_id"], node["qid"], node["answer"])
+    self.body.append(self.starttag(node, "fieldset", **attrs))
+    self.body.append('<legend class="hb-qtext">')
 
 
 def depart_question(self: Any, node: hb_question) -> None:
     labels = self.builder.config.hb_labels
     name = f"{node['form_id']}-{node['qid']}"
-    self.body.append('</div><div class="hb-choices">')
+    self.body.append('</legend><div class="hb-choices">')
     if node["kind"] == "quiz":
         options = [("yes", labels.get("yes", "yes")), ("no", labels.get("no", "no"))]
     else:

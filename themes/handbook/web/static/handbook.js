@@ -1,5 +1,5 @@
-/* Handbook page behaviour: menu, switchers, self-assessment scoring (the audience filter
-   and page navigation are in hb-nav.js).
+/* Handbook page behaviour: menu and switchers (the audience filter and page navigation are
+   in hb-nav.js, self-assessments in hb-quiz.js).
    No network, no external scripts; everything works without it too. */
 (function () {
   "use strict";
@@ -19,40 +19,6 @@
     });
 
     // the audience filter: hb-nav.js
-
-    document.querySelectorAll("form.hb-assessment").forEach(function (form) {
-      var result = form.querySelector(".hb-result");
-      var section = form.closest("section") || document;
-      var bands = section.querySelectorAll(".hb-band");
-      form.querySelector(".hb-score").addEventListener("click", function () {
-        var questions = form.querySelectorAll(".hb-question"), answered = 0, score = 0, wrong = 0;
-        questions.forEach(function (q) {
-          var checked = q.querySelector("input:checked");
-          q.classList.remove("hb-wrong");
-          if (!checked) return;
-          answered += 1;
-          if (form.dataset.kind === "quiz") {
-            if (checked.value !== q.dataset.answer) { wrong += 1; q.classList.add("hb-wrong"); }
-          } else { score += parseInt(checked.value, 10); }
-        });
-        if (answered < questions.length) {
-          result.textContent = form.dataset.unanswered || (questions.length - answered) + " ?";
-          return;
-        }
-        if (form.dataset.method === "deduct") score = parseInt(form.dataset.base, 10) - parseInt(form.dataset.perWrong, 10) * wrong;
-        var label = "";
-        bands.forEach(function (b) {
-          var hit = score >= parseInt(b.dataset.min, 10) && score <= parseInt(b.dataset.max, 10);
-          b.classList.toggle("hb-active", hit);
-          if (hit) label = b.textContent.trim();
-        });
-        result.textContent = score + " — " + label;
-      });
-      form.addEventListener("reset", function () {
-        result.textContent = "";
-        bands.forEach(function (b) { b.classList.remove("hb-active"); });
-        form.querySelectorAll(".hb-wrong").forEach(function (q) { q.classList.remove("hb-wrong"); });
-      });
-    });
+    // self-assessments: hb-quiz.js
   });
 })();

@@ -36,7 +36,8 @@ def test_bench_prints_every_figure(root, tmp_path: Path) -> None:  # type: ignor
     measures = {m["measure"]: m for m in rows if m}
     assert list(measures) == [
         "HTML full build en",
-        "search index en",
+        "search index en, nothing cut before",
+        "search index en, texts cut before",
         "HTML one-rule rebuild, all 1 languages",
         "HTML one-rule rebuild, en only",
         "HTML one-rule rebuild in serve, all 1 languages",

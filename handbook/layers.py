@@ -78,6 +78,8 @@ class Provenance:
     changes: list[Change] = field(default_factory=list)
     """What the top layer adds, changes and removes against the layer below."""
     docs: dict[str, Document] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
+    """Every rule, phrase and case ID a layer of the chain removed."""
 
     @property
     def top(self) -> Layer:
@@ -283,11 +285,24 @@ def merge(data_dir: Path, top: Document, report: Report) -> Stack | None:
     sections: dict[str, Document] = {}
     owners = {o.get("id"): o.get("name") for o in meta.get("owners") or []
               if isinstance(o, dict)}
+    inherited: list[Any] = [meta]
     for sid, first in definer.items():
         doc = _merge_section(sid, first, layers, origins, report, provenance, owners)
         if doc is not None:
             sections[sid] = doc
             provenance.docs[sid] = doc
+            if first < len(layers) - 1:
+                inherited.append(doc.data)
+    top_dir = layers[-1].dir.resolve()
+
+    def mine(node: Any) -> bool:
+        origin = origins.nodes.get(id(node))
+        return origin is not None and Path(origin[0].path).resolve().is_relative_to(top_dir)
+
+    from .patch import drop_removed
+
+    for data in inherited if provenance.removed else []:
+        drop_removed(data, provenance.removed, mine)
     return Stack(merged_meta, sections, provenance)
 
 

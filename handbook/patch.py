@@ -48,6 +48,7 @@ class _Patch:
         if what in ("rule", "phrase", "case"):
             if kind == "removed":
                 self.provenance.item_layer.pop(item_id, None)
+                self.provenance.removed.add(item_id)
             else:
                 self.provenance.item_layer[item_id] = self.layer.id
         if self.top:
@@ -278,3 +279,20 @@ def section_locked(data: dict[str, Any]) -> bool:
     if "locked" in data and data["locked"] is not None:
         return bool(data["locked"] == "true")
     return data.get("id") == "vi" or any(data.get(k) for k in _VI_KEYS)
+
+
+_REFERENCES = ("see_also", "refs", "rules")
+"""Keys whose lists may name rules: a rule's see-also, a plan step's refs, a form's rules."""
+
+
+def drop_removed(node: Any, removed: set[str], mine: Any) -> None:
+    """References inherited from below to an item a layer removed go with it (a see-also, a
+    first-week step's refs, a form's rules); the top layer's own references are checked."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in _REFERENCES and isinstance(value, list) and not mine(value):
+                value[:] = [v for v in value if not (isinstance(v, str) and v in removed)]
+            drop_removed(value, removed, mine)
+    elif isinstance(node, list):
+        for value in node:
+            drop_removed(value, removed, mine)

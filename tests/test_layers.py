@@ -200,3 +200,32 @@ def test_sample_layers_and_generated_branches_validate(root, monkeypatch) -> Non
     for n in (1, 2):
         generated, _ = load_handbook(data / f"layers/east/branch-0{n}")
         assert generated.meta.layers[-1].id == f"branch-0{n}"
+
+
+def test_references_below_to_a_removed_rule_go_with_it(root, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Head office's see-also and first-week refs name a rule the region removes: the region
+    builds without them; a reference the region itself makes to it is still an error."""
+    base = root("layered")
+    monkeypatch.chdir(base.parent)
+    basics = base / "sections" / "basics.yaml"
+    basics.write_text(basics.read_text(encoding="utf-8").replace(
+        "        text: 知道顾客姓名后，用姓氏称呼。\n",
+        "        text: 知道顾客姓名后，用姓氏称呼。\n"
+        "        see_also: [BAS-GRT-003, BAS-GRT-001]\n"), encoding="utf-8")
+    meta = base / "handbook.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace(
+        "      - 第一天：通读本手册。\n",
+        "      - 第一天：通读本手册。\n"
+        "      - {text: 第二天：练习起身迎客。, refs: [BAS-GRT-003, basics]}\n"),
+        encoding="utf-8")
+    corporate, _ = load_handbook(base)
+    assert _rules(corporate)["BAS-GRT-002"].see_also == ["BAS-GRT-003", "BAS-GRT-001"]
+    region, _ = load_handbook(base / "layers" / "region")
+    assert _rules(region)["BAS-GRT-002"].see_also == ["BAS-GRT-001"]
+    assert region.meta.audiences[0].first_week[1].refs == ["basics"]
+    own = base / "layers" / "region" / "sections" / "basics.yaml"
+    own.write_text(own.read_text(encoding="utf-8") + "        see_also: [BAS-GRT-003]\n",
+                   encoding="utf-8")
+    assert [e.split(": ERROR: ")[1] for e in _errors(Path("layered/layers/region"))] == [
+        "groups[0].rules[0].see_also[0]: expected the ID of a rule in this handbook, got "
+        "'BAS-GRT-003' [data.reference]"]

@@ -161,9 +161,10 @@ class PageSetup:
 
 
 LATIN_MEASURE_EM = 28.5
-"""Widest line of Latin-script prose, in ems: about 68 characters of Source Sans, never
+"""Widest line of Latin-script prose (a quiz question's line too: its legend is a table
+cell, which max-width does not reach), in ems: about 68 characters of Source Sans, never
 more than 80 (the type area itself holds over 90 at the body size)."""
-_PROSE = "p, li, dd, dt, blockquote, .line-block, figcaption"
+_PROSE = "p, li, dd, dt, blockquote, .line-block, figcaption, .hb-qline"
 
 
 def counter_content(label: str) -> str:

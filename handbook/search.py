@@ -98,7 +98,7 @@ class _PageParser(HTMLParser):
         part, unit = "", None
         if self._skip or tag in ("script", "style", "button") or "headerlink" in classes \
                 or "hb-label" in classes or "hb-notice" in classes or "hb-rulelist" in classes \
-                or "hb-applies" in classes \
+                or "hb-applies" in classes or "hb-nosearch" in classes \
                 or (tag == "a" and "external" in classes and a.get("href", "").startswith("#")):
             part = "skip"
             self._skip += 1
@@ -263,7 +263,7 @@ class IndexStats:
 
 
 PAGES_NAME = "hb-search-pages.marshal"
-PARSER_VERSION = 3  # raise when _PageParser reads a page differently
+PARSER_VERSION = 4  # raise when _PageParser reads a page differently
 
 
 def _read_pages(outdir: Path, cache: Path | None) -> list[tuple[str, list[str], list[Any]]]:

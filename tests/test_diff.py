@@ -226,6 +226,9 @@ def test_sections_added_removed_and_renamed(root: Root, tmp_path: Path) -> None:
     cases.rename(new / "sections" / "case-studies.yaml")
     edit(new / "handbook.yaml", "dress, etiquette, complaints, cases]",
          "etiquette, complaints, case-studies]")
+    # what named the dress chapter goes with it: a first-week step's refs, a form's rule
+    edit(new / "handbook.yaml", "        refs: [dress]\n", "")
+    edit(new / "sections" / "standards.yaml", ", STD-RSP-001, DRS-BAS-005]", ", STD-RSP-001]")
     old_book, new_book = load_handbook(old)[0], load_handbook(new)[0]
     diff = diff_handbooks(old_book, new_book)
     assert [(s.id, s.status, s.title) for s in diff.sections] == [
@@ -244,7 +247,7 @@ def test_sections_added_removed_and_renamed(root: Root, tmp_path: Path) -> None:
     text = format_text(diff)
     assert text.splitlines()[0] == (
         f"handbook 2026.1 → 2026.1: 0 added, {len(dress)} removed, 0 changed, "
-        f"{len(cases_ids)} moved; sections: 1 added, 2 removed; handbook.yaml: 2 changed")
+        f"{len(cases_ids)} moved; sections: 1 added, 2 removed; handbook.yaml: 3 changed")
     assert "case-studies  案例研究  (added)" in text
     assert f"dress  {old_book.section('dress').title}  (removed)" in text
 

@@ -27,7 +27,7 @@ TOTAL = {"zh_CN": "合计", "en": "Total", "zh_TW": "合計"}
 
 def sample_forms() -> dict[str, dict]:  # type: ignore[type-arg]
     out = {}
-    for section in set(FORMS.values()):
+    for section in dict.fromkeys(FORMS.values()):  # in chapter order, as printed
         data = yaml.safe_load((REPO / "data/sections" / f"{section}.yaml").read_text("utf-8"))
         out |= {f["id"]: f for f in data["forms"]}
     return out
@@ -137,7 +137,7 @@ def test_forms_are_extracted_and_translated() -> None:
     assert "forms[complaint-record].title" in contexts
     assert "forms[complaint-record].parts[closing].fields[result].options[2]" in contexts
     for lang in ("en", "zh_TW"):
-        for section in set(FORMS.values()):
+        for section in dict.fromkeys(FORMS.values()):  # in chapter order, as printed
             po = polib.pofile(str(REPO / f"data/locales/{lang}/LC_MESSAGES/{section}.po"))
             forms = [e for e in po if e.msgctxt and e.msgctxt.startswith("forms[")]
             assert forms and all(e.translated() for e in forms), (lang, section)
@@ -221,7 +221,7 @@ def test_pdf_has_each_form_on_its_own_pages(sample_site: Path, lang: str) -> Non
     texts = page_texts(sample_site / "2026.1" / lang / "pdf" / "handbook.pdf")
     po = {}
     if lang != "zh_CN":
-        for section in set(FORMS.values()):
+        for section in dict.fromkeys(FORMS.values()):  # in chapter order, as printed
             po |= {e.msgctxt: e.msgstr for e in polib.pofile(
                 str(REPO / f"data/locales/{lang}/LC_MESSAGES/{section}.po"))}
     starts = []
@@ -233,8 +233,8 @@ def test_pdf_has_each_form_on_its_own_pages(sample_site: Path, lang: str) -> Non
         part = po.get(f"forms[{form_id}].parts[{form['parts'][0]['id']}].title",
                       form["parts"][0]["title"])
         assert part in texts[first[0]]
-    assert len(set(starts)) == 4
-    shopper = "".join(texts[starts[2]:starts[3]])
+    assert len(set(starts)) == 4 and starts == sorted(starts)
+    shopper = "".join(texts[starts[2]:starts[3]])  # the third form, before the fourth
     assert re.search(re.escape(TOTAL[lang]) + r"\s+100\s+/ 100", shopper)
     for doc in ("onboarding-front-desk",):
         onboarding = "".join(page_texts(sample_site / "2026.1" / lang / "pdf" / f"{doc}.pdf"))

@@ -197,7 +197,8 @@ def test_toc_page_numbers_are_where_the_headings_are(sample_site: Path, lang: st
         assert all(squash(title) in squash(texts[page][:200])
                    for level, title, page in marks if level == 1)
     folio = [line for line in texts[-1].splitlines() if line.strip()][-1]
-    assert folio.count(str(len(texts))) == 2, folio
+    # the numbers as words of their own (the document ID beside them may hold the digits)
+    assert re.findall(r"(?<![\w-])\d+(?![\w-])", folio).count(str(len(texts))) == 2, folio
 
 
 def test_toc_links_jump_to_the_headings(sample_site: Path) -> None:
@@ -422,6 +423,9 @@ def _small_sample(data: Path) -> Path:
     meta = yaml.safe_load(meta_path.read_text("utf-8"))
     meta["sections"] = ["phrases"]
     meta["release"]["required_sections"] = ["phrases"]
+    for audience in meta["audiences"]:  # plan steps may name rules of the other chapters
+        audience["first_week"] = [step["text"] if isinstance(step, dict) else step
+                                  for step in audience.get("first_week", [])]
     meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True), "utf-8")
     for section in (data / "sections").glob("*.yaml"):
         if section.stem != "phrases":

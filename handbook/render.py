@@ -101,6 +101,7 @@ class Renderer:
             "owner_name": lambda oid: self.owner_names.get(oid, rst_escape(oid)),
             "audience_names": self.audience_list,
             "refs": lambda ids: Rst(self.list_sep.join(ref_link(i) for i in ids)),
+            "plan_refs": self.plan_refs,
             "ref_link": ref_link,
             "contrast": _contrast,
             "asset": lambda rel: Rst("/_assets/" + rel.removeprefix("assets/")),
@@ -232,6 +233,21 @@ class Renderer:
             pages["local-rules.rst"] = self.page("local.rst.j2", **local)
         return pages
 
+    def plan_refs(self, ids: list[str], refs: Any = None,
+                  titles: dict[Rst, Any] | None = None) -> Rst:
+        """A first-week step's references: chapters and assessments by title, rules by ID;
+        each a link (in print followed by its page). By default those of the whole site."""
+        if titles is None:
+            titles = {anchor(s.id): s.title for s in self.handbook.sections}
+            titles |= {anchor(a.id): a.title for s in self.handbook.sections
+                       for a in s.assessments}
+        if refs is None:
+            def refs(ids: list[str]) -> Rst:
+                return Rst(self.list_sep.join(ref_link(i) for i in ids))
+        return Rst(self.list_sep.join(
+            Rst(f":ref:`{rst_escape(str(titles[anchor(i)]))} <{anchor(i)}>`")
+            if anchor(i) in titles else refs([i]) for i in ids))
+
     def print_pages(self, audiences: list[str],
                     extra: dict[str, Any] | None = None) -> dict[str, str]:
         """Document name -> reST of each print document: the whole handbook, then one
@@ -263,11 +279,7 @@ class Renderer:
 
             def plan_refs(ids: list[str], refs: Any = refs, titles: dict[Rst, Any] = titles
                           ) -> Rst:
-                """A plan step's references: chapters and assessments by title, rules by
-                ID; each a link (in print followed by its page)."""
-                return Rst(", ".join(
-                    Rst(f":ref:`{rst_escape(str(titles[anchor(i)]))} <{anchor(i)}>`")
-                    if anchor(i) in titles else refs([i]) for i in ids))
+                return self.plan_refs(ids, refs, titles)
 
             pages[f"onboarding-{aud.id}"] = self.page(
                 "print_onboarding.rst.j2", audience=aud.id, aud=view(aud),

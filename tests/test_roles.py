@@ -112,6 +112,11 @@ def test_role_page_puts_its_onboarding_pdf_first(sample_site: Path, lang: str) -
         assert order.index(link) < order.index(root.xpath("//h2")[0])
         first_week = root.xpath(f"//section[@id='for-{audience}-first-week']/ol/li")
         assert first_week
+        links = [a.get("href") for li in first_week for a in li.xpath(".//a")]
+        assert len(links) >= 3  # the sample's steps name what to read
+        for href in links:  # ... as a link to a chapter, assessment or rule of the site
+            target, fragment = href.split("#")
+            assert page(sample_site, lang, target[:-5]).xpath(f"//*[@id='{fragment}']"), href
 
 
 @pytest.mark.parametrize("lang", LANGS)

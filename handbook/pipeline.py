@@ -186,10 +186,10 @@ def _build_language(lang: str) -> tuple[Tree, list[Problem]]:
     return Tree(version, lang, html_dir, pdf_dir, prepared.listed[lang]), problems
 
 
-def _has_pdf(paths: Paths, version: str, lang: str) -> bool:
-    """Whether the published site already has this language's PDF (an html-only build)."""
+def _has_pdf(paths: Paths, version: str, lang: str, name: str = "handbook.pdf") -> bool:
+    """Whether the published site already has this PDF of the language (an html-only build)."""
     release = current_release(paths)
-    return release is not None and (release / version / lang / "pdf" / "handbook.pdf").is_file()
+    return release is not None and (release / version / lang / "pdf" / name).is_file()
 
 
 def _onboarding(paths: Paths, options: BuildOptions, handbook: Handbook, version: str,
@@ -199,9 +199,7 @@ def _onboarding(paths: Paths, options: BuildOptions, handbook: Handbook, version
     known = [a.id for a in handbook.meta.audiences]
     if options.pdf:
         return [a for a in known if options.audiences is None or a in options.audiences]
-    release = current_release(paths)
-    folder = release / version / lang / "pdf" if release is not None else None
-    return [a for a in known if folder is not None and (folder / f"onboarding-{a}.pdf").is_file()]
+    return [a for a in known if _has_pdf(paths, version, lang, f"onboarding-{a}.pdf")]
 
 
 def _switcher_versions(previous: list[dict[str, Any]], version: str) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .csp import csp_meta
-from .webfonts import _text
+from .webfonts import page_text
 
 if TYPE_CHECKING:
     from .fonts import Face
@@ -124,7 +124,7 @@ def sites_fonts(pages: dict[str, str], langs: list[str], face_map: dict[str, Fac
     and the CSS that uses them, per page language. Returns (css, file name -> bytes)."""
     from .fonts import subset_font
 
-    chars = set(_text("".join(pages.values()))) - {"\n", "\t", "\r"}
+    chars = set(page_text("".join(pages.values()))) - {"\n", "\t", "\r"}
     files: dict[str, bytes] = {}
     faces_css: list[str] = []
     for script in ("latin", "hans", "hant"):

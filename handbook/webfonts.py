@@ -45,7 +45,7 @@ COMMON_SHARE = 0.5  # a character on at least this share of the pages is in the 
 MIN_SLICE = 40  # characters; a page's smaller remainder joins the last slice
 
 
-def _text(html: str) -> str:
+def page_text(html: str) -> str:
     import html as htmllib
 
     return htmllib.unescape(_TAG.sub(" ", html))
@@ -79,14 +79,14 @@ _Chars = tuple[set[str], set[str], dict[str, set[str]]]  # shown, bold, marked b
 def _page_chars(html: str) -> _Chars:
     """The characters a page shows, those it shows in bold, and those marked with a lang."""
     shown = "".join(_SHOWN.findall(html))
-    chars = set(_text(html) + _text(shown)) - {"\n", "\t", "\r"}
+    chars = set(page_text(html) + page_text(shown)) - {"\n", "\t", "\r"}
     bold: set[str] = set()
     for match in _BOLD.finditer(html):
-        bold |= set(_text(match[2] or match[4]))
+        bold |= set(page_text(match[2] or match[4]))
     marked: dict[str, set[str]] = {}
     for match in _LANG.finditer(html):
         script = _SCRIPT_OF_LANG.get(match[2], "latin")
-        marked[script] = marked.get(script, set()) | set(_text(match[3]))
+        marked[script] = marked.get(script, set()) | set(page_text(match[3]))
     return chars, bold, marked
 
 

@@ -7,13 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browsertools import wait_until
+from browsertools import DESKTOP, PHONE, open_page, wait_until
 
 pytestmark = pytest.mark.browser
 
 VERSION = "2026.1"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
 
 @pytest.fixture(scope="module")
@@ -23,17 +21,10 @@ def server(server: str) -> str:
 
 
 
-def _open(browser, options: dict, errors: list[str]):  # type: ignore[no-untyped-def,type-arg]
-    context = browser.new_context(**options)
-    page = context.new_page()
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return context, page
-
-
 def test_phone_header_stays_and_the_drawer_lists_the_groups(browser, server: str,  # type: ignore[no-untyped-def]
                                                             tmp_path: Path) -> None:
     errors: list[str] = []
-    context, page = _open(browser, PHONE, errors)
+    context, page = open_page(browser, PHONE, errors)
     page.goto(f"{server}/zh_CN/standards.html")
     page.wait_for_load_state("load")
     toc = page.locator("#hb-toc")
@@ -62,7 +53,7 @@ def test_phone_header_stays_and_the_drawer_lists_the_groups(browser, server: str
 
 def test_back_to_top(browser, server: str) -> None:  # type: ignore[no-untyped-def]
     errors: list[str] = []
-    context, page = _open(browser, PHONE, errors)
+    context, page = open_page(browser, PHONE, errors)
     page.goto(f"{server}/en/standards.html")
     page.wait_for_load_state("load")
     top = page.locator(".hb-top")
@@ -81,7 +72,7 @@ def test_back_to_top(browser, server: str) -> None:  # type: ignore[no-untyped-d
 def test_desktop_lists_the_groups_beside_the_page(browser, server: str,  # type: ignore[no-untyped-def]
                                                   tmp_path: Path) -> None:
     errors: list[str] = []
-    context, page = _open(browser, DESKTOP, errors)
+    context, page = open_page(browser, DESKTOP, errors)
     page.goto(f"{server}/zh_TW/standards.html")
     page.wait_for_load_state("load")
     assert page.locator("#hb-toc").is_visible() and not page.locator(".hb-toc-button").is_visible()
@@ -116,7 +107,7 @@ ROLE_FACTS = """() => {
 
 def test_role_filter_tells_the_truth(browser, server: str) -> None:  # type: ignore[no-untyped-def]
     errors: list[str] = []
-    context, page = _open(browser, DESKTOP, errors)
+    context, page = open_page(browser, DESKTOP, errors)
     page.goto(f"{server}/zh_CN/standards.html")
     page.wait_for_load_state("load")
     status = page.locator(".hb-filter-status")
@@ -137,7 +128,7 @@ def test_role_filter_tells_the_truth(browser, server: str) -> None:  # type: ign
 
 def test_link_to_a_rule_the_filter_hides_reveals_it(browser, server: str) -> None:  # type: ignore[no-untyped-def]
     errors: list[str] = []
-    context, page = _open(browser, PHONE, errors)
+    context, page = open_page(browser, PHONE, errors)
     page.goto(f"{server}/zh_CN/standards.html")
     page.evaluate("localStorage.setItem('hb-audience', 'call-centre')")
     page.goto(f"{server}/zh_CN/index.html")
@@ -156,7 +147,7 @@ def test_link_to_a_rule_the_filter_hides_reveals_it(browser, server: str) -> Non
 def test_phone_first_view_of_the_longest_chapter_weighs_under_600_kb(  # type: ignore[no-untyped-def]
         browser, server: str, lang: str) -> None:
     errors: list[str] = []
-    context, page = _open(browser, PHONE, errors)
+    context, page = open_page(browser, PHONE, errors)
     loaded: dict[str, int] = {}
     page.on("response", lambda r: loaded.__setitem__(r.url, len(r.body())))
     page.goto(f"{server}/{lang}/standards.html")

@@ -9,15 +9,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from browsertools import wait_until
+from browsertools import DESKTOP, PHONE, open_page, wait_until
 
 from handbook.colors import contrast_ratio
 
 pytestmark = pytest.mark.browser
 
 VERSION = "2026.1"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 CASES = Path(__file__).resolve().parent.parent / "data" / "sections" / "cases.yaml"
 
 
@@ -25,14 +23,6 @@ CASES = Path(__file__).resolve().parent.parent / "data" / "sections" / "cases.ya
 def server(server: str) -> str:
     """conftest's server, at the sample's edition: {server}/{lang}/page.html."""
     return f"{server}/{VERSION}"
-
-
-def _open(browser, options: dict, errors: list[str]):  # type: ignore[no-untyped-def,type-arg]
-    context = browser.new_context(**options)
-    page = context.new_page()
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    return context, page
 
 
 def _answers() -> list[str]:
@@ -53,7 +43,7 @@ def test_quiz_says_what_is_open_then_shows_each_right_answer(  # type: ignore[no
         correct: str, score: str) -> None:
     answers = _answers()
     errors: list[str] = []
-    context, page = _open(browser, PHONE, errors)
+    context, page = open_page(browser, PHONE, errors, console=True)
     page.goto(f"{server}/{lang}/cases.html")
     page.wait_for_load_state("load")
     form = page.locator("#form-listening-test")
@@ -105,7 +95,7 @@ def test_quiz_says_what_is_open_then_shows_each_right_answer(  # type: ignore[no
 
 def test_rating_needs_every_statement_too(browser, server: str) -> None:  # type: ignore[no-untyped-def]
     errors: list[str] = []
-    context, page = _open(browser, DESKTOP, errors)
+    context, page = open_page(browser, DESKTOP, errors, console=True)
     page.goto(f"{server}/en/cases.html")
     page.wait_for_load_state("load")
     form = page.locator("#form-customer-orientation")
@@ -151,7 +141,7 @@ def _hex(rgb: str) -> str:
     ".hb-body a.reference.internal"])
 def test_focus_ring_stands_out_three_to_one(browser, server: str, selector: str) -> None:  # type: ignore[no-untyped-def]
     errors: list[str] = []
-    context, page = _open(browser, DESKTOP, errors)
+    context, page = open_page(browser, DESKTOP, errors, console=True)
     page.goto(f"{server}/zh_CN/standards.html")
     page.wait_for_load_state("load")
     page.keyboard.press("Tab")  # keyboard use: focus rings show
@@ -176,7 +166,7 @@ _TARGETS = """() => Array.from(document.querySelectorAll("a.headerlink, a.hb-per
 def test_permalinks_are_24px_targets_with_a_name(browser, server: str, lang: str,  # type: ignore[no-untyped-def]
                                                  name: str) -> None:
     errors: list[str] = []
-    context, page = _open(browser, PHONE, errors)
+    context, page = open_page(browser, PHONE, errors, console=True)
     page.goto(f"{server}/{lang}/standards.html")
     page.wait_for_load_state("load")
     targets = page.evaluate(_TARGETS)
@@ -196,7 +186,7 @@ def test_header_logo_on_phone_and_desktop(browser, server: str, tmp_path: Path) 
     errors: list[str] = []
     for options, shown, hidden in ((DESKTOP, ".hb-brand-logo", ".hb-brand-mark"),
                                    (PHONE, ".hb-brand-mark", ".hb-brand-logo")):
-        context, page = _open(browser, options, errors)
+        context, page = open_page(browser, options, errors, console=True)
         page.goto(f"{server}/zh_CN/index.html")
         page.wait_for_load_state("load")
         logo = page.locator(f".hb-brand {shown}")
@@ -224,7 +214,7 @@ def test_header_logo_on_phone_and_desktop(browser, server: str, tmp_path: Path) 
 def test_no_script_errors_on_the_polished_pages(browser, server: str, name: str) -> None:  # type: ignore[no-untyped-def]
     errors: list[str] = []
     for options in (DESKTOP, PHONE):
-        context, page = _open(browser, options, errors)
+        context, page = open_page(browser, options, errors, console=True)
         for lang in ("zh_CN", "en", "zh_TW"):
             page.goto(f"{server}/{lang}/{name}.html")
             page.wait_for_load_state("load")

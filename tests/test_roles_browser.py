@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from browsertools import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
 VERSION = "2026.1"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
